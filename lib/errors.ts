@@ -1,0 +1,125 @@
+/**
+ * Typed errors. Check them with `instanceof` or, where two copies of the package may be loaded,
+ * with `err.code`. No message ever contains a password, client secret or token.
+ *
+ * @packageDocumentation
+ */
+
+/** Every `code` a {@link DinteroError} can carry. */
+export type DinteroErrorCode =
+  | 'ERR_DINTERO_GENERIC'
+  | 'ERR_DINTERO_UPSTREAM'
+  | 'ERR_DINTERO_UNAVAILABLE'
+  | 'ERR_DINTERO_TIMEOUT'
+  | 'ERR_DINTERO_CLIENT_AUTH'
+  | 'ERR_DINTERO_RATE_LIMITED'
+  | 'ERR_DINTERO_INVALID_CREDENTIALS'
+  | 'ERR_DINTERO_MFA_REQUIRED'
+  | 'ERR_DINTERO_TOKEN_INVALID'
+  | 'ERR_DINTERO_REFRESH_REJECTED'
+
+/** Options every {@link DinteroError} constructor takes. */
+export interface DinteroErrorOptions {
+  /** The underlying error, kept for debugging. Never a value that holds a secret. */
+  cause?: unknown
+  /** The HTTP status Dintero answered with, when there was an answer. */
+  upstreamStatus?: number
+  /** The `error.code` string from Dintero's error body, when there was one. */
+  upstreamCode?: string
+}
+
+/**
+ * Base class of every error this package raises at request time.
+ * `status` is the HTTP status an application should answer its own client with.
+ */
+export class DinteroError extends Error {
+  /** Stable machine-readable code; survives two copies of the package, unlike `instanceof`. */
+  readonly code: DinteroErrorCode = 'ERR_DINTERO_GENERIC'
+  /** HTTP status fitting for the application's own response (5xx for upstream trouble). */
+  readonly status: number = 500
+  /** The status Dintero answered with, if it answered. */
+  readonly upstreamStatus: number | undefined
+  /** Dintero's `error.code`, if its body had one. */
+  readonly upstreamCode: string | undefined
+
+  constructor(message?: string, options: DinteroErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = this.constructor.name
+    this.upstreamStatus = options.upstreamStatus
+    this.upstreamCode = options.upstreamCode
+  }
+}
+
+/** Dintero answered with something unusable: a 5xx, non-JSON, a redirect, an oversized body, a missing field. Status 502. */
+export class UpstreamError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_UPSTREAM'
+  override readonly status = 502
+}
+
+/** Dintero could not be reached, or answered 503. Status 503. */
+export class UpstreamUnavailableError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_UNAVAILABLE'
+  override readonly status = 503
+}
+
+/** A call to Dintero did not complete within the configured `timeout`. Status 504. */
+export class UpstreamTimeoutError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_TIMEOUT'
+  override readonly status = 504
+}
+
+/**
+ * Dintero rejected this application's own client credentials or their scope (401/403 at the
+ * client-token call, or a 403 to a call made with a fresh client token). A misconfiguration: status 500.
+ */
+export class ClientAuthenticationError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_CLIENT_AUTH'
+  override readonly status = 500
+}
+
+/** Dintero answered 429. `retryAfter` is in seconds, when Dintero said. Status 429. */
+export class RateLimitedError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_RATE_LIMITED'
+  override readonly status = 429
+  /** Seconds to wait before trying again, from `Retry-After`; undefined when absent or unreadable. */
+  readonly retryAfter: number | undefined
+
+  constructor(message: string, options: DinteroErrorOptions & { retryAfter?: number | undefined } = {}) {
+    super(message, options)
+    this.retryAfter = options.retryAfter
+  }
+}
+
+/**
+ * Dintero refused the customer's credentials (400/401/403/404 at login). The strategy turns this into
+ * `fail(…, 401)`; one message whatever Dintero's reason, so accounts cannot be enumerated. Status 401.
+ */
+export class InvalidCredentialsError extends DinteroError {
+  override readonly code: DinteroErrorCode = 'ERR_DINTERO_INVALID_CREDENTIALS'
+  override readonly status = 401
+}
+
+/** The account requires multi-factor authentication for this customer. Status 401. */
+export class MfaRequiredError extends InvalidCredentialsError {
+  override readonly code = 'ERR_DINTERO_MFA_REQUIRED'
+  /** Dintero's `mfa_token`, needed to continue with MFA. A secret: never log it. */
+  declare readonly mfaToken: string
+
+  constructor(message: string, mfaToken: string, options: DinteroErrorOptions = {}) {
+    super(message, options)
+    // Not enumerable: keeps the token out of util.inspect, JSON.stringify and log dumps.
+    Object.defineProperty(this, 'mfaToken', { value: mfaToken, enumerable: false })
+  }
+}
+
+/** The access token from Dintero failed verification (signature, algorithm, key, `exp`, `nbf`, `aud`, `iss`). Status 502. */
+export class TokenVerificationError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_TOKEN_INVALID'
+  override readonly status = 502
+}
+
+/** Dintero refused a refresh token (expired, revoked or unknown: 400/401). Status 401. */
+export class RefreshRejectedError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_REFRESH_REJECTED'
+  override readonly status = 401
+}

@@ -1,0 +1,215 @@
+/**
+ * The one way this package talks to Dintero: JSON over http(s) with a deadline that covers connect,
+ * headers and body, a cap on the body, redirects refused (never followed: the Authorization header
+ * must not reach another host), identifying headers, and transport failures turned into typed errors.
+ *
+ * @packageDocumentation
+ */
+import http from 'node:http'
+import https from 'node:https'
+import { logger } from './debug.js'
+import { DinteroError, RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from './errors.js'
+
+/** A JSON answer from Dintero. @internal */
+export interface JsonResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  /** Parsed JSON, or `undefined` when the body was empty or not JSON. */
+  body: unknown
+  /** True when a non-empty body could not be parsed as JSON. */
+  notJson: boolean
+}
+
+/** One call. `what` names the call in errors and logs ("login", "client token"…). @internal */
+export interface JsonRequest {
+  what: string
+  method: 'GET' | 'POST'
+  path: string
+  headers?: Record<string, string>
+  body?: unknown
+}
+
+/** Settings of an {@link HttpClient}. @internal */
+export interface HttpClientOptions {
+  baseUrl: string
+  timeout: number
+  maxResponseBytes: number
+  headers: Record<string, string>
+}
+
+const log = logger('http')
+
+class BodyTooLarge extends Error {}
+
+/**
+ * Sends JSON requests to one origin over keep-alive connections. @internal
+ */
+export class HttpClient {
+  private readonly _origin: URL
+  private readonly _agent: http.Agent
+  private readonly _request: typeof http.request
+
+  constructor(private readonly _options: HttpClientOptions) {
+    this._origin = new URL(_options.baseUrl)
+    const secure = this._origin.protocol === 'https:'
+    // Idle sockets close after 4 s, before the common 5 s server keep-alive timeout, so a reused socket
+    // is rarely one the server is closing; the rare race left is retried once below.
+    const agentOptions = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const }
+    this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
+    this._request = secure ? https.request : http.request
+  }
+
+  /** Sends one request; resolves with any HTTP answer except a redirect, rejects with a {@link DinteroError}. */
+  async send(req: JsonRequest): Promise<JsonResponse> {
+    const started = performance.now()
+    const deadline = started + this._options.timeout
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body))
+    const headers: Record<string, string> = { ...this._options.headers, accept: 'application/json', ...req.headers }
+    if (payload) {
+      headers['content-type'] = 'application/json'
+      headers['content-length'] = String(payload.length)
+    }
+    let res: JsonResponse
+    try {
+      res = await this._once(req, headers, payload, deadline).catch((err: unknown) => {
+        // A keep-alive socket the server closed just as we reused it: the request never reached the
+        // server, so sending it again on a new socket is safe.
+        if (err instanceof ReusedSocketReset && performance.now() < deadline) return this._once(req, headers, payload, deadline)
+        throw err
+      })
+    } catch (err) {
+      log('%s %s failed after %dms: %s', req.method, req.path, Math.round(performance.now() - started), errorName(err))
+      throw toDinteroError(err, req.what, this._options.timeout)
+    }
+    log('%s %s -> %d in %dms', req.method, req.path, res.status, Math.round(performance.now() - started))
+    if (res.status >= 300 && res.status < 400) {
+      throw new UpstreamError(`Dintero ${req.what} call answered with a redirect (${res.status}), which is never followed`, {
+        upstreamStatus: res.status,
+      })
+    }
+    return res
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this._agent.destroy()
+  }
+
+  private _once(
+    req: JsonRequest,
+    headers: Record<string, string>,
+    payload: Buffer | undefined,
+    deadline: number,
+  ): Promise<JsonResponse> {
+    return new Promise<JsonResponse>((resolve, reject) => {
+      const url = new URL(req.path, this._origin)
+      const r = this._request(url, { method: req.method, headers, agent: this._agent })
+      const remaining = Math.max(1, deadline - performance.now())
+      // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
+      const finish = (err: unknown, value?: JsonResponse) => {
+        clearTimeout(timer)
+        if (err) {
+          r.destroy()
+          reject(err)
+        } else resolve(value!)
+      }
+      const timer = setTimeout(() => finish(new DeadlineExceeded()), remaining)
+      let answered = false
+      r.on('error', (err: NodeJS.ErrnoException) => {
+        const retryable = !answered && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')
+        finish(retryable ? new ReusedSocketReset() : err)
+      })
+      r.on('response', (res) => {
+        answered = true
+        const max = this._options.maxResponseBytes
+        const declared = Number(res.headers['content-length'])
+        if (Number.isFinite(declared) && declared > max) {
+          finish(new BodyTooLarge())
+          return
+        }
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size > max) finish(new BodyTooLarge())
+          else chunks.push(chunk)
+        })
+        res.on('error', (err) => finish(err))
+        res.on('aborted', () => finish(new Error('response aborted')))
+        res.on('end', () => {
+          if (size > max) return
+          const text = Buffer.concat(chunks, size).toString('utf8')
+          let body: unknown
+          let notJson = false
+          if (text.trim().length > 0) {
+            try {
+              body = JSON.parse(text)
+            } catch {
+              notJson = true
+            }
+          }
+          finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body, notJson })
+        })
+      })
+      r.end(payload)
+    })
+  }
+}
+
+class DeadlineExceeded extends Error {}
+class ReusedSocketReset extends Error {}
+
+function errorName(err: unknown): string {
+  if (err instanceof DeadlineExceeded) return 'timeout'
+  if (err instanceof BodyTooLarge) return 'body too large'
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  return typeof code === 'string' ? code : 'connection error'
+}
+
+/** Turns a transport failure into a typed error whose message names the call, never a secret. */
+function toDinteroError(err: unknown, what: string, timeout: number): DinteroError {
+  if (err instanceof DinteroError) return err
+  if (err instanceof DeadlineExceeded) {
+    return new UpstreamTimeoutError(`Dintero ${what} call did not complete within ${timeout}ms`)
+  }
+  if (err instanceof BodyTooLarge) {
+    return new UpstreamError(`Dintero ${what} call answered with a body larger than allowed`)
+  }
+  // Only the error code is kept: a transport error's message can include addresses, never secrets,
+  // but keeping `cause` out means no future change of Node's can leak a header into it.
+  return new UpstreamUnavailableError(`Dintero ${what} call failed: ${errorName(err)}`)
+}
+
+/** Reads Dintero's `{"error":{"code":…}}`; undefined when absent. @internal */
+export function upstreamErrorCode(body: unknown): string | undefined {
+  const error = (body as { error?: { code?: unknown } } | undefined)?.error
+  return typeof error?.code === 'string' ? error.code.slice(0, 100) : undefined
+}
+
+/** Reads `Retry-After` (seconds or an HTTP date) as whole seconds; undefined when absent or unreadable. @internal */
+export function retryAfterSeconds(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const value = headers['retry-after']
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim())
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
+}
+
+/**
+ * The typed error for an answer that is neither a success nor one the caller handles itself:
+ * 429 → {@link RateLimitedError}; 502/503/504 → {@link UpstreamUnavailableError}; anything else → {@link UpstreamError}.
+ * @internal
+ */
+export function unexpectedAnswer(res: JsonResponse, what: string): DinteroError {
+  const meta = { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
+  if (res.status === 429) {
+    return new RateLimitedError(`Dintero ${what} call was rate limited`, { ...meta, retryAfter: retryAfterSeconds(res.headers) })
+  }
+  if (res.status === 502 || res.status === 503 || res.status === 504) {
+    return new UpstreamUnavailableError(`Dintero ${what} call answered ${res.status}`, meta)
+  }
+  if (res.status >= 200 && res.status < 300 && res.notJson) {
+    return new UpstreamError(`Dintero ${what} call answered with a body that is not JSON`, meta)
+  }
+  return new UpstreamError(`Dintero ${what} call answered ${res.status} unexpectedly`, meta)
+}

@@ -1,0 +1,35 @@
+/**
+ * passport-dintero: sign users in to an Express app with their Dintero customer account.
+ *
+ * @packageDocumentation
+ */
+export {
+  DinteroPasswordStrategy,
+  type DinteroFailureInfo,
+  type VerifyDone,
+  type VerifyFunction,
+  type VerifyFunctionWithRequest,
+  type VerifyResult,
+} from './strategy.js'
+export type {
+  DinteroStrategyOptions,
+  DinteroStrategyOptionsBase,
+  DinteroStrategyOptionsWithRequest,
+  DinteroUserType,
+} from './options.js'
+export { type DinteroTokens, type DinteroUser, deserializeUser, isDinteroUser, serializeUser } from './session.js'
+export type { DinteroClaims } from './token-verifier.js'
+export {
+  ClientAuthenticationError,
+  DinteroError,
+  type DinteroErrorCode,
+  type DinteroErrorOptions,
+  InvalidCredentialsError,
+  MfaRequiredError,
+  RateLimitedError,
+  RefreshRejectedError,
+  TokenVerificationError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from './errors.js'

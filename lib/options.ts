@@ -1,0 +1,196 @@
+/**
+ * Strategy options: their types, defaults and validation. A bad option is a programmer mistake and
+ * throws a `TypeError` at construction naming the option, never echoing a secret.
+ *
+ * @packageDocumentation
+ */
+
+/** Which kind of Dintero user signs in. */
+export type DinteroUserType = 'customer' | 'company'
+
+/** Options shared by both forms of {@link DinteroPasswordStrategy}'s constructor. */
+export interface DinteroStrategyOptionsBase {
+  /** Dintero account id: `T` (test) or `P` (production) and 8 digits, e.g. `'T12345678'`. Required. */
+  accountId: string
+  /** Client id of a Dintero API client with scope `write:accounts:/auth/users`. Required. */
+  clientId: string
+  /** That client's secret. Required. Never logged and never part of an error message. */
+  clientSecret: string
+  /**
+   * Audience of the tokens: sent to Dintero and required as the access token's `aud` claim.
+   * Default is `${baseUrl}/v1/accounts/${accountId}`, i.e. `https://api.dintero.com/v1/accounts/{accountId}`.
+   */
+  audience?: string
+  /**
+   * Origin of Dintero's API. Must be `https:` unless the host is loopback (`localhost`, `127.0.0.0/8`,
+   * `[::1]`), which is what the bundled emulator listens on. Default is `'https://api.dintero.com'`.
+   */
+  baseUrl?: string
+  /** The kind of user that signs in. Default is `'customer'`. */
+  userType?: DinteroUserType
+  /**
+   * Name of the body field holding the username: an email address or an E.164 phone number
+   * (`+4791234567`); which one is told apart on each request. Default is `'email'`.
+   */
+  usernameField?: string
+  /** Name of the body field holding the password. Default is `'password'`. */
+  passwordField?: string
+  /**
+   * When set, the access token's `iss` claim must equal it (or one of them). Default: `iss` is not
+   * checked, since Dintero does not document it for customer tokens.
+   */
+  issuer?: string | string[]
+  /** Leeway for `exp` and `nbf`, in seconds. Default is `30`. */
+  clockTolerance?: number
+  /** Limit for each upstream call to Dintero (connect, headers and body), in milliseconds. Default is `10000` (10 seconds). */
+  timeout?: number
+  /** Name the strategy is registered under with Passport. Default is `'dintero'`. */
+  name?: string
+  /** Largest response body accepted from Dintero, in bytes. Default is `262144` (256 KiB). */
+  maxResponseBytes?: number
+  /** How long a fetched signing key is trusted before the key set is fetched again, in milliseconds. Default is `600000` (10 minutes). */
+  jwksCacheMaxAge?: number
+  /** Most key-set fetches per minute (unknown `kid`s beyond that fail instead of calling Dintero). Default is `10`. */
+  jwksRequestsPerMinute?: number
+  /** Sent as `Dintero-System-Name`: the name of your application. Default: not sent. */
+  systemName?: string
+  /** Sent as `Dintero-System-Version`: the version of your application. Default: not sent. */
+  systemVersion?: string
+}
+
+/** Options with `passReqToCallback` off (the default): `verify(tokens, claims, done)`. */
+export interface DinteroStrategyOptions extends DinteroStrategyOptionsBase {
+  /** Pass the request as the first argument of `verify`. Default is `false`. */
+  passReqToCallback?: false | undefined
+}
+
+/** Options with `passReqToCallback: true`: `verify(req, tokens, claims, done)`. */
+export interface DinteroStrategyOptionsWithRequest extends DinteroStrategyOptionsBase {
+  /** Pass the request as the first argument of `verify`. */
+  passReqToCallback: true
+}
+
+/** Options after defaults and validation. @internal */
+export interface ResolvedOptions {
+  accountId: string
+  clientId: string
+  clientSecret: string
+  audience: string
+  baseUrl: string
+  userType: DinteroUserType
+  usernameField: string
+  passwordField: string
+  passReqToCallback: boolean
+  issuer: string | [string, ...string[]] | undefined
+  clockTolerance: number
+  timeout: number
+  name: string
+  maxResponseBytes: number
+  jwksCacheMaxAge: number
+  jwksRequestsPerMinute: number
+  systemName: string | undefined
+  systemVersion: string | undefined
+}
+
+const ACCOUNT_ID = /^[PT]\d{8}$/
+const PREFIX = 'DinteroPasswordStrategy'
+
+/** True for `localhost`, `127.0.0.0/8` and `::1`: the only hosts allowed over plain http. @internal */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
+
+function bad(option: string, must: string): TypeError {
+  return new TypeError(`${PREFIX}: option ${option} ${must}`)
+}
+
+function requiredString(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw bad(option, 'is required and must be a non-empty string')
+  return value
+}
+
+function optionalString(value: unknown, option: string, fallback: string): string {
+  if (value === undefined) return fallback
+  return requiredString(value, option)
+}
+
+function number(value: unknown, option: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw bad(option, `must be a number from ${min} to ${max}`)
+  }
+  return value
+}
+
+/** Checks `baseUrl` and returns it as a bare origin without a trailing slash. @internal */
+export function resolveBaseUrl(value: unknown): string {
+  const raw = optionalString(value, 'baseUrl', 'https://api.dintero.com')
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw bad('baseUrl', 'must be an absolute URL')
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw bad('baseUrl', 'must be an origin only (no credentials, path, query or fragment)')
+  }
+  // Credentials and tokens travel to this host: plain http only where it cannot leave the machine.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw bad('baseUrl', 'must use https (plain http is allowed only for a loopback host such as the emulator)')
+  }
+  return url.origin
+}
+
+/** Applies defaults and validates every option. @internal */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) throw new TypeError(`${PREFIX} requires an options object`)
+  const o = input as Record<string, unknown>
+  const accountId = requiredString(o['accountId'], 'accountId')
+  if (!ACCOUNT_ID.test(accountId)) throw bad('accountId', 'must be T or P followed by 8 digits')
+  const clientId = requiredString(o['clientId'], 'clientId')
+  const clientSecret = requiredString(o['clientSecret'], 'clientSecret')
+  const baseUrl = resolveBaseUrl(o['baseUrl'])
+  const audience = optionalString(o['audience'], 'audience', `${baseUrl}/v1/accounts/${accountId}`)
+
+  const userType = o['userType'] ?? 'customer'
+  if (userType !== 'customer' && userType !== 'company') throw bad('userType', "must be 'customer' or 'company'")
+
+  let issuer: ResolvedOptions['issuer']
+  const iss = o['issuer']
+  if (iss !== undefined) {
+    const list = Array.isArray(iss) ? iss : [iss]
+    if (list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
+      throw bad('issuer', 'must be a non-empty string or a non-empty array of them')
+    }
+    issuer = typeof iss === 'string' ? iss : (list as [string, ...string[]])
+  }
+
+  const passReq = o['passReqToCallback'] ?? false
+  if (typeof passReq !== 'boolean') throw bad('passReqToCallback', 'must be a boolean')
+
+  const usernameField = optionalString(o['usernameField'], 'usernameField', 'email')
+  const passwordField = optionalString(o['passwordField'], 'passwordField', 'password')
+  if (usernameField === passwordField) throw bad('passwordField', 'must differ from usernameField')
+
+  return {
+    accountId,
+    clientId,
+    clientSecret,
+    audience,
+    baseUrl,
+    userType,
+    usernameField,
+    passwordField,
+    passReqToCallback: passReq,
+    issuer,
+    clockTolerance: number(o['clockTolerance'], 'clockTolerance', 30, 0, 3600),
+    timeout: number(o['timeout'], 'timeout', 10_000, 1, 300_000),
+    name: optionalString(o['name'], 'name', 'dintero'),
+    maxResponseBytes: number(o['maxResponseBytes'], 'maxResponseBytes', 256 * 1024, 1024, 64 * 1024 * 1024),
+    jwksCacheMaxAge: number(o['jwksCacheMaxAge'], 'jwksCacheMaxAge', 600_000, 0, 86_400_000),
+    jwksRequestsPerMinute: number(o['jwksRequestsPerMinute'], 'jwksRequestsPerMinute', 10, 1, 10_000),
+    systemName: o['systemName'] === undefined ? undefined : requiredString(o['systemName'], 'systemName'),
+    systemVersion: o['systemVersion'] === undefined ? undefined : requiredString(o['systemVersion'], 'systemVersion'),
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The default user and the helpers that put it into, and take it out of, a server-side session.
+ *
+ * @packageDocumentation
+ */
+import type {} from 'passport'
+import type { DinteroClaims } from './token-verifier.js'
+
+/** The tokens of a signed-in customer. Secrets: keep them server-side, never log them. */
+export interface DinteroTokens {
+  /** The verified access token (a JWT). */
+  accessToken: string
+  /** The refresh token, when the API client has scope `create:accounts:auth:refresh_token`. */
+  refreshToken?: string
+  /** Usually `'Bearer'`. */
+  tokenType: string
+  /** When the access token expires, in milliseconds since epoch (from its verified `exp` claim). */
+  expiresAt: number
+}
+
+/** The user the strategy signs in when no `verify` callback is given. */
+export interface DinteroUser {
+  /** The customer's id: the access token's `sub` claim. */
+  id: string
+  /** The verified claims of the access token. */
+  claims: DinteroClaims
+  /** The customer's tokens. */
+  tokens: DinteroTokens
+}
+
+/** Builds the default user from verified claims and tokens. @internal */
+export function defaultUser(tokens: DinteroTokens, claims: DinteroClaims): DinteroUser {
+  return { id: claims.sub, claims, tokens }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** True when `value` has the shape of a {@link DinteroUser} (as read back from a session store). */
+export function isDinteroUser(value: unknown): value is DinteroUser {
+  if (!isRecord(value) || typeof value['id'] !== 'string' || !isRecord(value['claims'])) return false
+  const tokens = value['tokens']
+  return (
+    isRecord(tokens) &&
+    typeof tokens['accessToken'] === 'string' &&
+    typeof tokens['tokenType'] === 'string' &&
+    typeof tokens['expiresAt'] === 'number' &&
+    (tokens['refreshToken'] === undefined || typeof tokens['refreshToken'] === 'string')
+  )
+}
+
+/**
+ * For `passport.serializeUser(serializeUser)`: stores the whole default user (id, claims and tokens)
+ * in the session. Passport regenerates the session at login, so the tokens must travel with the user.
+ * Use a server-side session store: the refresh token must never reach the browser.
+ */
+export function serializeUser(user: Express.User, done: (err: unknown, stored?: unknown) => void): void {
+  if (!isDinteroUser(user)) {
+    done(new TypeError('serializeUser expects the default Dintero user ({ id, claims, tokens })'))
+    return
+  }
+  const { id, claims, tokens } = user
+  done(null, { id, claims, tokens: { ...tokens } })
+}
+
+/**
+ * For `passport.deserializeUser(deserializeUser)`: reads the user back from the session. Anything
+ * that is not a well-formed user (an old or tampered session) signs the visitor out instead of failing.
+ */
+export function deserializeUser(stored: unknown, done: (err: unknown, user?: Express.User | false) => void): void {
+  done(null, isDinteroUser(stored) ? stored : false)
+}

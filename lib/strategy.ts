@@ -1,0 +1,202 @@
+/**
+ * `DinteroPasswordStrategy`: form credentials in, one Passport action out.
+ *
+ * @packageDocumentation
+ */
+import type { Request } from 'express'
+import { Strategy } from 'passport-strategy'
+import { readCredentials } from './credentials.js'
+import { logger } from './debug.js'
+import { DinteroClient, INVALID_CREDENTIALS_MESSAGE } from './dintero-client.js'
+import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
+import {
+  type DinteroStrategyOptions,
+  type DinteroStrategyOptionsWithRequest,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js'
+import { type DinteroTokens, defaultUser } from './session.js'
+import { type DinteroClaims, TokenVerifier } from './token-verifier.js'
+
+/** Passport's `done` for a verify callback: `done(err)`, `done(null, user)` or `done(null, false, info)`. */
+export type VerifyDone = (err: unknown, user?: Express.User | false | null, info?: object) => void
+
+/** What a verify callback may return instead of calling `done`. */
+export type VerifyResult = void | Promise<Express.User | false | null | undefined | void>
+
+/** `verify(tokens, claims, done)`: turns a verified Dintero sign-in into the application's user. */
+export type VerifyFunction = (tokens: DinteroTokens, claims: DinteroClaims, done: VerifyDone) => VerifyResult
+
+/** `verify(req, tokens, claims, done)`, with `passReqToCallback: true`. */
+export type VerifyFunctionWithRequest = (
+  req: Request,
+  tokens: DinteroTokens,
+  claims: DinteroClaims,
+  done: VerifyDone,
+) => VerifyResult
+
+/** The `info` Passport receives with a failure (for `failureMessage`, `failWithError` and custom callbacks). */
+export interface DinteroFailureInfo {
+  /** Words to show the person signing in. */
+  message: string
+  /** A stable code, e.g. `'ERR_DINTERO_INVALID_CREDENTIALS'`; absent for a form that failed validation. */
+  code?: string
+  /** Present and true when the account requires multi-factor authentication. */
+  mfaRequired?: true
+  /** Seconds to wait before trying again, when Dintero rate limited the sign-in. */
+  retryAfter?: number
+}
+
+/** One Passport action: what every path through `authenticate` ends in. */
+type Action =
+  | { kind: 'success'; user: Express.User; info?: object | undefined }
+  | { kind: 'fail'; info: object; status: number }
+  | { kind: 'error'; error: unknown }
+
+const log = logger('strategy')
+
+/**
+ * Passport strategy that signs a customer in with their Dintero account: an email address or E.164
+ * phone number and a password from the request body, exchanged at Dintero for an access token that is
+ * verified (RS256, `exp`, `aud`, optionally `iss`) against the account's own signing keys.
+ *
+ * @example
+ * ```ts
+ * import passport from 'passport'
+ * import { DinteroPasswordStrategy, serializeUser, deserializeUser } from 'passport-dintero'
+ *
+ * passport.use(new DinteroPasswordStrategy({
+ *   accountId: 'T12345678',
+ *   clientId: process.env.DINTERO_CLIENT_ID!,
+ *   clientSecret: process.env.DINTERO_CLIENT_SECRET!,
+ * }))
+ * passport.serializeUser(serializeUser)
+ * passport.deserializeUser(deserializeUser)
+ * app.post('/login', passport.authenticate('dintero', {
+ *   successRedirect: '/account', failureRedirect: '/login', failureMessage: true,
+ * }))
+ * ```
+ */
+export class DinteroPasswordStrategy extends Strategy {
+  /** The name Passport knows this strategy by. Default is `'dintero'`. */
+  name: string
+  /** @internal */
+  readonly _options: ResolvedOptions
+  /** @internal */
+  readonly _client: DinteroClient
+  /** @internal */
+  readonly _verifier: TokenVerifier
+  /** @internal */
+  readonly _verify: VerifyFunction | VerifyFunctionWithRequest | undefined
+
+  constructor(options: DinteroStrategyOptions, verify?: VerifyFunction)
+  constructor(options: DinteroStrategyOptionsWithRequest, verify?: VerifyFunctionWithRequest)
+  constructor(options: DinteroStrategyOptions | DinteroStrategyOptionsWithRequest, verify?: VerifyFunction | VerifyFunctionWithRequest) {
+    super()
+    if (verify !== undefined && typeof verify !== 'function') {
+      throw new TypeError('DinteroPasswordStrategy: verify must be a function when given')
+    }
+    // State that outlives a request lives in these objects: Passport runs each request on
+    // Object.create(strategy), so anything assigned in authenticate() would land on a throwaway copy.
+    this._options = resolveOptions(options)
+    this.name = this._options.name
+    this._verify = verify
+    this._client = new DinteroClient(this._options)
+    this._verifier = new TokenVerifier(this._options, () => this._client.keys())
+  }
+
+  /** Called by Passport for each sign-in request. */
+  override authenticate(req: Request): void {
+    const { usernameField, passwordField } = this._options
+    const read = readCredentials(req.body, usernameField, passwordField)
+    if (!read.ok) {
+      // Nothing reaches Dintero for a form that cannot be right.
+      this.fail({ message: read.message } satisfies DinteroFailureInfo, 400)
+      return
+    }
+    this._signIn(req, read.credentials).then(
+      (action) => this._act(action),
+      (error: unknown) => this._act({ kind: 'error', error }),
+    )
+  }
+
+  /** Ends the request in exactly one Passport action. @internal */
+  _act(action: Action): void {
+    log('sign-in ends in %s', action.kind === 'fail' ? `fail ${action.status}` : action.kind)
+    if (action.kind === 'success') this.success(action.user, action.info)
+    else if (action.kind === 'fail') this.fail(action.info, action.status)
+    else this.error(action.error as Error)
+  }
+
+  /** @internal */
+  async _signIn(req: Request, credentials: Parameters<DinteroClient['login']>[0]): Promise<Action> {
+    let issued
+    try {
+      issued = await this._client.login(credentials)
+    } catch (err) {
+      return refusal(err)
+    }
+    const claims = await this._verifier.verify(issued.accessToken)
+    const tokens: DinteroTokens = {
+      accessToken: issued.accessToken,
+      tokenType: issued.tokenType,
+      expiresAt: claims.exp * 1000,
+      ...(issued.refreshToken === undefined ? {} : { refreshToken: issued.refreshToken }),
+    }
+    if (!this._verify) return { kind: 'success', user: defaultUser(tokens, claims) }
+    return this._callVerify(req, tokens, claims)
+  }
+
+  /** Runs the application's verify callback, whether it calls `done` or returns a promise. @internal */
+  _callVerify(req: Request, tokens: DinteroTokens, claims: DinteroClaims): Promise<Action> {
+    return new Promise<Action>((resolve) => {
+      let settled = false
+      const settle = (action: Action) => {
+        if (settled) return
+        settled = true
+        resolve(action)
+      }
+      const done: VerifyDone = (err, user, info) => {
+        if (err) settle({ kind: 'error', error: err })
+        else if (!user) settle({ kind: 'fail', info: info ?? { message: 'Sign-in was refused' }, status: 401 })
+        else settle({ kind: 'success', user, info })
+      }
+      try {
+        const verify = this._verify
+        const result = this._options.passReqToCallback
+          ? (verify as VerifyFunctionWithRequest)(req, tokens, claims, done)
+          : (verify as VerifyFunction)(tokens, claims, done)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          ;(result as Promise<Express.User | false | null | undefined>).then(
+            // A promise that resolves to nothing leaves the answer to `done`.
+            (user) => {
+              if (user !== undefined) done(null, user)
+            },
+            (err: unknown) => settle({ kind: 'error', error: err ?? new Error('verify rejected') }),
+          )
+        }
+      } catch (err) {
+        settle({ kind: 'error', error: err })
+      }
+    })
+  }
+}
+
+/** Maps a refused login onto `fail`; anything else is an `error`. */
+function refusal(err: unknown): Action {
+  if (err instanceof MfaRequiredError) {
+    const info: DinteroFailureInfo = { message: err.message, code: err.code, mfaRequired: true }
+    return { kind: 'fail', info, status: 401 }
+  }
+  if (err instanceof InvalidCredentialsError) {
+    // One message and code whatever Dintero's reason: no telling unknown users from wrong passwords.
+    const info: DinteroFailureInfo = { message: INVALID_CREDENTIALS_MESSAGE, code: err.code }
+    return { kind: 'fail', info, status: 401 }
+  }
+  if (err instanceof RateLimitedError) {
+    const info: DinteroFailureInfo = { message: 'Too many sign-in attempts. Try again later.', code: err.code }
+    if (err.retryAfter !== undefined) info.retryAfter = err.retryAfter
+    return { kind: 'fail', info, status: 429 }
+  }
+  return { kind: 'error', error: err }
+}

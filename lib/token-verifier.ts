@@ -1,0 +1,130 @@
+/**
+ * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
+ * (jwks-rsa, with its cache and rate limit, through a fetcher on `/auth/keys`), then jsonwebtoken with
+ * RS256 pinned, `exp` required, `aud` checked, `iss` checked when configured.
+ *
+ * @packageDocumentation
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import jwt, { type JwtPayload } from 'jsonwebtoken'
+import jwksRsa from 'jwks-rsa'
+import { logger } from './debug.js'
+import type { DinteroJwk } from './dintero-client.js'
+import { DinteroError, TokenVerificationError } from './errors.js'
+
+/** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
+export interface DinteroClaims extends JwtPayload {
+  /** The customer's id. */
+  sub: string
+  /** Expiry, in seconds since epoch. */
+  exp: number
+  [claim: string]: unknown
+}
+
+/** What the verifier checks besides the signature. @internal */
+export interface TokenVerifierOptions {
+  audience: string
+  issuer: string | [string, ...string[]] | undefined
+  /** Seconds. */
+  clockTolerance: number
+  /** Milliseconds a fetched key is trusted. */
+  jwksCacheMaxAge: number
+  jwksRequestsPerMinute: number
+}
+
+/** Longest token accepted, in characters: real ones are a few KB; this bounds the work an attacker can cause. */
+export const MAX_TOKEN_LENGTH = 16 * 1024
+const ALGORITHM = 'RS256'
+const log = logger('verify')
+
+/**
+ * Verifies tokens against one account's key set. Parsed keys are kept per jwks-rsa key object, so a
+ * PEM is parsed once per key, not once per login. @internal
+ */
+export class TokenVerifier {
+  private readonly _jwks: jwksRsa.JwksClient
+  private readonly _parsed = new WeakMap<jwksRsa.SigningKey, KeyObject>()
+  private readonly _verifyOptions: jwt.VerifyOptions & { complete?: false }
+
+  constructor(options: TokenVerifierOptions, fetchKeys: () => Promise<DinteroJwk[]>) {
+    this._jwks = new jwksRsa.JwksClient({
+      // jwks-rsa wants a URI even with a fetcher; it is only used as a label in its own logs.
+      jwksUri: 'dintero:/auth/keys',
+      fetcher: async () => ({ keys: (await fetchKeys()).filter(isRsaSigningKey).map(normalizeJwk) }),
+      cache: true,
+      cacheMaxAge: options.jwksCacheMaxAge,
+      // Rate limit inside the cache: cache hits are free, and a flood of unknown `kid`s cannot
+      // turn into a flood of key-set fetches.
+      rateLimit: true,
+      jwksRequestsPerMinute: options.jwksRequestsPerMinute,
+    })
+    this._verifyOptions = {
+      algorithms: [ALGORITHM],
+      audience: options.audience,
+      clockTolerance: options.clockTolerance,
+      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
+    }
+  }
+
+  /** Verifies `token` and returns its claims; rejects with {@link TokenVerificationError} or, when the key set cannot be fetched, the fetch's {@link DinteroError}. */
+  async verify(token: string): Promise<DinteroClaims> {
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('Access token is larger than any Dintero token')
+    const decoded = jwt.decode(token, { complete: true })
+    if (!decoded || typeof decoded.payload !== 'object') throw new TokenVerificationError('Access token is not a JWT')
+    // Refuse other algorithms before looking up a key: `none` and HS256 tokens never cost a key fetch.
+    if (decoded.header.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
+    const key = await this._key(decoded.header.kid)
+    let payload: JwtPayload
+    try {
+      payload = jwt.verify(token, key, this._verifyOptions) as JwtPayload
+    } catch (err) {
+      // jsonwebtoken's messages name the failed check ("jwt expired", "jwt audience invalid…") and
+      // never contain the token itself.
+      const reason = err instanceof Error ? err.message : 'verification failed'
+      log('token refused: %s', reason)
+      throw new TokenVerificationError(`Access token failed verification: ${reason}`)
+    }
+    if (typeof payload.exp !== 'number') throw new TokenVerificationError('Access token has no exp claim')
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new TokenVerificationError('Access token has no sub claim')
+    return payload as DinteroClaims
+  }
+
+  private async _key(kid: string | undefined): Promise<KeyObject> {
+    let signingKey: jwksRsa.SigningKey
+    try {
+      signingKey = await this._jwks.getSigningKey(kid)
+    } catch (err) {
+      if (err instanceof DinteroError) throw err
+      // SigningKeyNotFoundError (unknown kid after one refetch, or no kid among several keys) and
+      // JwksRateLimitError (too many refetches this minute): the token cannot be trusted.
+      const name = err instanceof Error ? err.name : 'Error'
+      log('no signing key for the token: %s', name)
+      throw new TokenVerificationError(
+        name === 'JwksRateLimitError'
+          ? 'No signing key for the access token (key set fetches are rate limited)'
+          : 'No signing key in the key set matches the access token',
+      )
+    }
+    let parsed = this._parsed.get(signingKey)
+    if (!parsed) {
+      parsed = createPublicKey(signingKey.getPublicKey())
+      this._parsed.set(signingKey, parsed)
+    }
+    return parsed
+  }
+}
+
+/** Only RSA keys meant for RS256 signatures can verify a Dintero token; others are ignored. */
+function isRsaSigningKey(jwk: DinteroJwk): boolean {
+  return jwk.kty === 'RSA' && (jwk.alg === undefined || jwk.alg === ALGORITHM) && (jwk.use === undefined || jwk.use === 'sig')
+}
+
+/** Dintero's documented example key has line breaks inside `n`: strip white space from the base64url members. */
+function normalizeJwk(jwk: DinteroJwk): DinteroJwk {
+  const out: DinteroJwk = { ...jwk }
+  for (const member of ['n', 'e'] as const) {
+    const value = out[member]
+    if (typeof value === 'string') out[member] = value.replace(/\s+/g, '')
+  }
+  return out
+}

@@ -1,0 +1,94 @@
+/**
+ * DinteroClient against the emulator: the client-token cache and its one renewal on a 401.
+ */
+import { expect } from 'chai'
+import { DinteroClient } from '../../lib/dintero-client.js'
+import { InvalidCredentialsError, RefreshRejectedError } from '../../lib/errors.js'
+import { resolveOptions } from '../../lib/options.js'
+import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
+
+describe('DinteroClient', () => {
+  let emu: DinteroEmulator
+  let now = Date.now()
+  let client: DinteroClient
+  const creds = { ident: { type: 'email' as const, value: KARI.email }, password: KARI.password }
+
+  before(async () => {
+    emu = await startEmulator()
+  })
+  after(async () => {
+    await emu.stop()
+  })
+  beforeEach(() => {
+    emu.clearFaults()
+    emu.resetCounts()
+    now = Date.now()
+    client = new DinteroClient(resolveOptions(strategyOptions(emu)), () => now)
+  })
+  afterEach(() => client.close())
+
+  it('renews the client token once and retries once when Dintero answers 401', async () => {
+    await client.login(creds)
+    emu.fault('login', { status: 401, times: 1 })
+    const tokens = await client.login(creds)
+    expect(tokens.accessToken).to.be.a('string')
+    expect(emu.count('client_token')).to.equal(2)
+    expect(emu.count('login')).to.equal(3)
+  })
+
+  it('renews on a 401 at most once per 30 s, so wrong passwords cannot flood the token endpoint', async () => {
+    await client.login(creds)
+    for (let i = 0; i < 5; i++) {
+      let refused: unknown
+      await client.login({ ...creds, password: 'wrong-password' }).catch((e) => (refused = e))
+      expect(refused).to.be.instanceOf(InvalidCredentialsError)
+    }
+    expect(emu.count('client_token')).to.equal(2)
+    expect(emu.count('login')).to.equal(1 + 5 + 1)
+    now += 30_000
+    await client.login({ ...creds, password: 'wrong-password' }).catch(() => {})
+    expect(emu.count('client_token')).to.equal(3)
+  })
+
+  it('heals when the client token is revoked (a hard key rotation)', async () => {
+    await client.login(creds)
+    emu.rotateKeys({ retainPrevious: false })
+    const tokens = await client.login(creds)
+    expect(tokens.accessToken).to.be.a('string')
+    expect(emu.count('client_token')).to.equal(2)
+  })
+
+  it('retries at most once', async () => {
+    await client.login(creds)
+    emu.fault('login', { status: 401 })
+    let refused: unknown
+    await client.login(creds).catch((e) => (refused = e))
+    expect(refused).to.be.instanceOf(InvalidCredentialsError)
+    expect(emu.count('client_token')).to.equal(2)
+    expect(emu.count('login')).to.equal(3)
+  })
+
+  it('refetches the client token when it is about to expire', async () => {
+    await client.login(creds)
+    now += 14_400_000
+    await client.login(creds)
+    expect(emu.count('client_token')).to.equal(2)
+  })
+
+  it('refreshes with the refresh token, and a revoked one is refused', async () => {
+    const first = await client.login(creds)
+    const refreshed = await client.refresh(first.refreshToken!)
+    expect(refreshed.accessToken).to.be.a('string')
+    await client.revoke(first.refreshToken!)
+    let refused: unknown
+    await client.refresh(first.refreshToken!).catch((e) => (refused = e))
+    expect(refused).to.be.instanceOf(RefreshRejectedError)
+  })
+
+  it('reads the bare-array key set', async () => {
+    const keys = await client.keys()
+    expect(keys.map((k) => k.kid)).to.deep.equal(emu.kids)
+    expect(keys[0]).to.include({ kty: 'RSA', alg: 'RS256', use: 'sig' })
+  })
+})

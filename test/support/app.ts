@@ -1,0 +1,114 @@
+/**
+ * An Express 5 + express-session + Passport app around a DinteroPasswordStrategy, listening on
+ * loopback, that records every Passport outcome so tests can assert on it.
+ */
+import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
+import express from 'express'
+import session from 'express-session'
+import passport from 'passport'
+import {
+  DinteroPasswordStrategy,
+  deserializeUser,
+  serializeUser,
+  type DinteroStrategyOptions,
+  type VerifyFunction,
+} from '../../lib/index.js'
+
+export interface Outcome {
+  kind: 'success' | 'fail' | 'error'
+  status?: number
+  info?: any
+  error?: any
+  user?: any
+}
+
+export interface TestApp {
+  url: string
+  strategy: DinteroPasswordStrategy
+  outcomes: Outcome[]
+  store: session.MemoryStore
+  close(): Promise<void>
+  sessions(): Promise<Record<string, any>>
+}
+
+export async function startApp(options: DinteroStrategyOptions, verify?: VerifyFunction): Promise<TestApp> {
+  const strategy = new DinteroPasswordStrategy(options, verify)
+  return startAppWith(strategy)
+}
+
+export async function startAppWith(strategy: DinteroPasswordStrategy): Promise<TestApp> {
+  const auth = new passport.Passport()
+  auth.use(strategy)
+  auth.serializeUser(serializeUser)
+  auth.deserializeUser(deserializeUser)
+  const store = new session.MemoryStore()
+  const outcomes: Outcome[] = []
+
+  const app = express()
+  app.use(express.urlencoded({ extended: false, limit: '2mb' }))
+  app.use(express.json({ limit: '2mb' }))
+  app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false, store }))
+  app.use(auth.session())
+
+  app.post('/login', (req, res, next) => {
+    auth.authenticate(strategy.name, (err: any, user: any, info: any, status: any) => {
+      if (err) {
+        outcomes.push({ kind: 'error', error: err })
+        res.status(typeof err.status === 'number' ? err.status : 500).json({ error: err.code ?? 'unknown', message: err.message })
+        return
+      }
+      if (!user) {
+        outcomes.push({ kind: 'fail', status, info })
+        res.status(status ?? 401).json(info ?? {})
+        return
+      }
+      outcomes.push({ kind: 'success', user, info })
+      req.logIn(user, (loginErr) => {
+        if (loginErr) return next(loginErr)
+        res.json({ id: user.id })
+      })
+    })(req, res, next)
+  })
+
+  app.post(
+    '/login-redirect',
+    auth.authenticate(strategy.name, { successRedirect: '/me', failureRedirect: '/messages', failureMessage: true }),
+  )
+
+  app.get('/me', (req, res) => {
+    if (!req.user) {
+      res.status(401).json({ signedIn: false })
+      return
+    }
+    const user = req.user as any
+    res.json({ signedIn: true, id: user.id, sub: user.claims.sub, expiresAt: user.tokens.expiresAt, hasRefreshToken: !!user.tokens.refreshToken })
+  })
+
+  app.get('/messages', (req, res) => {
+    res.json({ messages: (req.session as any).messages ?? [] })
+  })
+
+  app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    outcomes.push({ kind: 'error', error: err })
+    res.status(typeof err.status === 'number' ? err.status : 500).json({ error: err.code ?? 'unknown' })
+  })
+
+  const server: http.Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    strategy,
+    outcomes,
+    store,
+    sessions: () =>
+      new Promise((resolve, reject) => store.all((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, any>)))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

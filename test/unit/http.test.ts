@@ -1,0 +1,146 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { expect } from 'chai'
+import { HttpClient, retryAfterSeconds, unexpectedAnswer } from '../../lib/http.js'
+import { RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../lib/errors.js'
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
+
+async function serve(handler: Handler): Promise<{ url: string; server: http.Server; seen: http.IncomingMessage[] }> {
+  const seen: http.IncomingMessage[] = []
+  const server = http.createServer((req, res) => {
+    seen.push(req)
+    handler(req, res)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen }
+}
+
+function client(url: string, over: Partial<{ timeout: number; maxResponseBytes: number }> = {}) {
+  return new HttpClient({ baseUrl: url, timeout: over.timeout ?? 2000, maxResponseBytes: over.maxResponseBytes ?? 1024, headers: { 'user-agent': 'test' } })
+}
+
+async function rejection(p: Promise<unknown>): Promise<any> {
+  try {
+    await p
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('HttpClient', () => {
+  const servers: http.Server[] = []
+  afterEach(() => {
+    for (const s of servers.splice(0)) {
+      s.closeAllConnections()
+      s.close()
+    }
+  })
+  const start = async (h: Handler) => {
+    const s = await serve(h)
+    servers.push(s.server)
+    return s
+  }
+
+  it('sends JSON with the identifying headers and parses the answer', async () => {
+    let got: any
+    const { url } = await start((req, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => {
+        got = { headers: req.headers, body: JSON.parse(body) }
+        res.setHeader('content-type', 'application/json')
+        res.end('{"ok":true}')
+      })
+    })
+    const res = await client(url).send({ what: 'test', method: 'POST', path: '/x', body: { a: 1 } })
+    expect(res.status).to.equal(200)
+    expect(res.body).to.deep.equal({ ok: true })
+    expect(got.body).to.deep.equal({ a: 1 })
+    expect(got.headers['content-type']).to.equal('application/json')
+    expect(got.headers['accept']).to.equal('application/json')
+    expect(got.headers['user-agent']).to.equal('test')
+  })
+
+  it('gives up at the timeout when no answer comes', async () => {
+    const { url } = await start(() => {})
+    const err = await rejection(client(url, { timeout: 200 }).send({ what: 'test', method: 'GET', path: '/' }))
+    expect(err).to.be.instanceOf(UpstreamTimeoutError)
+    expect(err.status).to.equal(504)
+  })
+
+  it('gives up at the timeout when the body never ends', async () => {
+    const { url } = await start((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"a":')
+      const t = setInterval(() => res.write(' '), 20)
+      res.on('close', () => clearInterval(t))
+    })
+    const err = await rejection(client(url, { timeout: 300 }).send({ what: 'test', method: 'GET', path: '/' }))
+    expect(err).to.be.instanceOf(UpstreamTimeoutError)
+  })
+
+  it('refuses a body larger than the cap, declared or streamed', async () => {
+    const { url } = await start((req, res) => {
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-length': '5000' })
+        res.end('x'.repeat(5000))
+      } else {
+        res.writeHead(200)
+        res.end('x'.repeat(5000))
+      }
+    })
+    for (const path of ['/declared', '/chunked']) {
+      const err = await rejection(client(url).send({ what: 'test', method: 'GET', path }))
+      expect(err, path).to.be.instanceOf(UpstreamError)
+      expect(err.message).to.match(/larger than allowed/)
+    }
+  })
+
+  it('never follows a redirect, so the Authorization header stays with Dintero', async () => {
+    const other = await start((_req, res) => res.end('{}'))
+    const { url } = await start((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/steal` })
+      res.end()
+    })
+    const err = await rejection(client(url).send({ what: 'test', method: 'POST', path: '/', body: {}, headers: { authorization: 'Bearer x' } }))
+    expect(err).to.be.instanceOf(UpstreamError)
+    expect(err.message).to.match(/redirect/)
+    expect(other.seen).to.have.length(0)
+  })
+
+  it('reports a refused connection as unavailable', async () => {
+    const { url, server } = await start(() => {})
+    await new Promise<void>((r) => server.close(() => r()))
+    const err = await rejection(client(url).send({ what: 'test', method: 'GET', path: '/' }))
+    expect(err).to.be.instanceOf(UpstreamUnavailableError)
+    expect(err.message).to.contain('ECONNREFUSED')
+  })
+
+  it('marks a body that is not JSON', async () => {
+    const { url } = await start((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' })
+      res.end('<html>Bad gateway</html>')
+    })
+    const res = await client(url).send({ what: 'test', method: 'GET', path: '/' })
+    expect(res).to.include({ status: 502, notJson: true, body: undefined })
+  })
+
+  it('maps unexpected answers onto typed errors', () => {
+    const r = (status: number, headers = {}) => ({ status, headers, body: { error: { code: 'X' } }, notJson: false })
+    const limited = unexpectedAnswer(r(429, { 'retry-after': '7' }), 'login')
+    expect(limited).to.be.instanceOf(RateLimitedError)
+    expect((limited as RateLimitedError).retryAfter).to.equal(7)
+    expect(unexpectedAnswer(r(503), 'login')).to.be.instanceOf(UpstreamUnavailableError)
+    expect(unexpectedAnswer(r(500), 'login')).to.be.instanceOf(UpstreamError)
+    expect(unexpectedAnswer(r(500), 'login').upstreamCode).to.equal('X')
+  })
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterSeconds({ 'retry-after': '12' })).to.equal(12)
+    expect(retryAfterSeconds({ 'retry-after': new Date(60_000).toUTCString() }, 0)).to.equal(60)
+    expect(retryAfterSeconds({ 'retry-after': 'soon' })).to.equal(undefined)
+    expect(retryAfterSeconds({})).to.equal(undefined)
+  })
+})

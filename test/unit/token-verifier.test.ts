@@ -1,0 +1,119 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { expect } from 'chai'
+import jwt from 'jsonwebtoken'
+import { TokenVerificationError } from '../../lib/errors.js'
+import { MAX_TOKEN_LENGTH, TokenVerifier } from '../../lib/token-verifier.js'
+import { VERSION } from '../../lib/version.js'
+import { readFileSync } from 'node:fs'
+
+const AUD = 'https://api.dintero.com/v1/accounts/T12345678'
+
+function keyPair(kid: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }
+  return { privateKey, jwk }
+}
+
+async function rejection(p: Promise<unknown>): Promise<any> {
+  try {
+    await p
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('TokenVerifier', () => {
+  const a = keyPair('a')
+  const b = keyPair('b')
+  let served: any[]
+  let fetches: number
+  let verifier: TokenVerifier
+  const sign = (payload: object, key = a, opts: jwt.SignOptions = {}) =>
+    jwt.sign({ sub: 'c1', aud: AUD, ...payload }, key.privateKey, { algorithm: 'RS256', keyid: key.jwk.kid, expiresIn: 60, ...opts })
+
+  beforeEach(() => {
+    served = [a.jwk]
+    fetches = 0
+    verifier = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 600_000, jwksRequestsPerMinute: 10 }, async () => {
+      fetches++
+      return served
+    })
+  })
+
+  it('verifies a good token and caches the key', async () => {
+    const claims = await verifier.verify(sign({ email: 'k@example.no' }))
+    expect(claims).to.include({ sub: 'c1', email: 'k@example.no', aud: AUD })
+    await verifier.verify(sign({}))
+    expect(fetches).to.equal(1)
+  })
+
+  it('refetches once for a new kid (rotation)', async () => {
+    await verifier.verify(sign({}))
+    served = [a.jwk, b.jwk]
+    await verifier.verify(sign({}, b))
+    expect(fetches).to.equal(2)
+  })
+
+  it('strips white space inside n, as in Dintero\'s documented example', async () => {
+    const n = a.jwk.n as string
+    served = [{ ...a.jwk, n: `${n.slice(0, 20)}\n${n.slice(20)}` }]
+    expect((await verifier.verify(sign({}))).sub).to.equal('c1')
+  })
+
+  it('ignores keys that are not RSA signing keys', async () => {
+    served = [{ ...a.jwk, use: 'enc' }]
+    expect(await rejection(verifier.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
+  })
+
+  const refusals: Array<[string, () => string]> = [
+    ['a token that is not a JWT', () => 'not-a-jwt'],
+    ['alg none', () => jwt.sign({ sub: 'c1', aud: AUD, exp: Math.floor(Date.now() / 1000) + 60 }, '', { algorithm: 'none' })],
+    ['HS256', () => jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'a', expiresIn: 60 })],
+    ['a foreign key with a known kid', () => sign({}, { ...b, jwk: { ...b.jwk, kid: 'a' } })],
+    ['an expired token', () => sign({}, a, { expiresIn: -120 })],
+    ['a token without exp', () => jwt.sign({ sub: 'c1', aud: AUD }, a.privateKey, { algorithm: 'RS256', keyid: 'a' })],
+    ['a token without sub', () => jwt.sign({ aud: AUD }, a.privateKey, { algorithm: 'RS256', keyid: 'a', expiresIn: 60 })],
+    ['a wrong audience', () => sign({ aud: 'https://evil.example' })],
+    ['nbf in the future beyond the tolerance', () => sign({ nbf: Math.floor(Date.now() / 1000) + 120 })],
+    ['an oversized token', () => `${sign({})}${'A'.repeat(MAX_TOKEN_LENGTH)}`],
+  ]
+  for (const [label, make] of refusals) {
+    it(`refuses ${label}`, async () => {
+      const err = await rejection(verifier.verify(make()))
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect(err.message).not.to.contain('eyJ')
+    })
+  }
+
+  it('does not fetch keys for a token with the wrong algorithm', async () => {
+    await rejection(verifier.verify(jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'zzz', expiresIn: 60 })))
+    expect(fetches).to.equal(0)
+  })
+
+  it('accepts nbf within the clock tolerance', async () => {
+    expect((await verifier.verify(sign({ nbf: Math.floor(Date.now() / 1000) + 10 }))).sub).to.equal('c1')
+  })
+
+  it('checks iss when configured', async () => {
+    const strict = new TokenVerifier({ audience: AUD, issuer: ['https://T12345678@api.dintero.com'], clockTolerance: 0, jwksCacheMaxAge: 1000, jwksRequestsPerMinute: 10 }, async () => served)
+    expect((await strict.verify(sign({ iss: 'https://T12345678@api.dintero.com' }))).sub).to.equal('c1')
+    expect(await rejection(strict.verify(sign({ iss: 'https://evil.example' })))).to.be.instanceOf(TokenVerificationError)
+    expect(await rejection(strict.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
+  })
+
+  it('rate limits key-set fetches for unknown kids', async () => {
+    await verifier.verify(sign({}))
+    for (let i = 0; i < 30; i++) {
+      const err = await rejection(verifier.verify(sign({}, { ...b, jwk: { ...b.jwk, kid: `unknown-${i}` } })))
+      expect(err).to.be.instanceOf(TokenVerificationError)
+    }
+    expect(fetches).to.be.at.most(10)
+  })
+})
+
+describe('VERSION', () => {
+  it('matches package.json', () => {
+    expect(VERSION).to.equal(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version)
+  })
+})
