@@ -1,0 +1,73 @@
+/**
+ * Parsing the emulator CLI's arguments into emulator options.
+ *
+ * @module
+ */
+import type { DinteroEmulatorOptions } from './options.js';
+import type { EmulatorUserInput } from './users.js';
+
+/** Usage text of `node dist/testing/cli.js`. */
+export const CLI_USAGE = `Usage: node dist/testing/cli.js [options]
+  --port N               port to listen on (default 0: a free port)
+  --host HOST            interface to listen on (default 127.0.0.1)
+  --latency MS           delay before every response, in milliseconds (default 0)
+  --access-token-ttl S   customer access token lifetime, in seconds (default 86400)
+  --user IDENT:PASSWORD  add a customer; IDENT is an email or an E.164 phone (+47...). Repeatable.
+Prints one JSON line {"baseUrl","accountId","clientId","clientSecret","audience"} and runs until SIGTERM/SIGINT.`;
+
+/** Emulator options from CLI arguments (without the node and script paths); throws `Error` with a message for the user. */
+export function parseCliArgs(args: readonly string[]): DinteroEmulatorOptions {
+  const options: DinteroEmulatorOptions = {};
+  const users: EmulatorUserInput[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const flag = args[i] as string;
+    const value = (): string => {
+      const next = args[i + 1];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      i += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--port':
+        options.port = integer(flag, value());
+        break;
+      case '--host':
+        options.host = value();
+        break;
+      case '--latency':
+        options.latencyMs = number(flag, value());
+        break;
+      case '--access-token-ttl':
+        options.accessTokenTtl = number(flag, value());
+        break;
+      case '--user':
+        users.push(user(value()));
+        break;
+      default:
+        throw new Error(`unknown argument ${flag}`);
+    }
+  }
+  if (users.length > 0) options.users = users;
+  return options;
+}
+
+function user(spec: string): EmulatorUserInput {
+  // Split at the first colon: passwords may contain colons, emails and phones do not.
+  const colon = spec.indexOf(':');
+  if (colon <= 0) throw new Error(`--user needs IDENT:PASSWORD, got ${spec}`);
+  const ident = spec.slice(0, colon);
+  const password = spec.slice(colon + 1);
+  return ident.startsWith('+') ? { phone: ident, password } : { email: ident, password };
+}
+
+function number(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`${flag} needs a number, got ${text}`);
+  return value;
+}
+
+function integer(flag: string, text: string): number {
+  const value = number(flag, text);
+  if (!Number.isInteger(value)) throw new Error(`${flag} needs an integer, got ${text}`);
+  return value;
+}

@@ -1,0 +1,17 @@
+/**
+ * `GET /auth/keys`: the account's public signing keys as a bare JSON array.
+ *
+ * @module
+ */
+import { SCOPE_READ_ACCOUNTS } from '../options.js';
+import { ok, type Reply } from '../reply.js';
+import { authenticateClient, isReply, requireScope, type EndpointContext, type EndpointRequest } from './context.js';
+
+/** The key set, current key first. Needs `read:accounts` or `admin:accounts`. */
+export function keys(ctx: EndpointContext, req: EndpointRequest): Reply {
+  const client = authenticateClient(ctx, req.authorization);
+  if (isReply(client)) return client;
+  const forbidden = requireScope(client, [SCOPE_READ_ACCOUNTS, 'admin:accounts']);
+  if (forbidden) return forbidden;
+  return ok(ctx.keys.jwks());
+}
