@@ -34,7 +34,8 @@ export const MESSAGES = {
   password: `Password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`,
 } as const
 
-function field(body: unknown, name: string): unknown {
+/** A field of the request body: own properties only. @internal */
+export function bodyField(body: unknown, name: string): unknown {
   if (typeof body !== 'object' || body === null) return undefined
   // Own properties only: never read `__proto__`, `constructor` or anything inherited.
   return Object.prototype.hasOwnProperty.call(body, name) ? (body as Record<string, unknown>)[name] : undefined
@@ -52,8 +53,8 @@ export function parseIdent(username: string): Ident | undefined {
 
 /** Reads `usernameField` and `passwordField` from `req.body`. @internal */
 export function readCredentials(body: unknown, usernameField: string, passwordField: string): CredentialsResult {
-  const username = field(body, usernameField)
-  const password = field(body, passwordField)
+  const username = bodyField(body, usernameField)
+  const password = bodyField(body, passwordField)
   if (typeof username !== 'string' || typeof password !== 'string' || username.length === 0 || password.length === 0) {
     return { ok: false, message: MESSAGES.missing }
   }

@@ -1,6 +1,6 @@
 /**
- * Dintero's auth API as this package uses it: client token, customer login, signing keys, refresh
- * and revoke. Every call goes through {@link HttpClient}; every answer becomes data or a typed error.
+ * Dintero's auth API as this package uses it: client token, customer login, MFA (login, challenge,
+ * code grant), signing keys, refresh and revoke. Every call goes through {@link HttpClient}; every answer becomes data or a typed error.
  *
  * @packageDocumentation
  */
@@ -10,6 +10,8 @@ import {
   ClientAuthenticationError,
   type DinteroError,
   InvalidCredentialsError,
+  MfaCodeRejectedError,
+  MfaExpiredError,
   MfaRequiredError,
   RefreshRejectedError,
   UpstreamError,
@@ -38,6 +40,12 @@ export interface DinteroJwk {
   [name: string]: unknown
 }
 
+/** An MFA sign-in Dintero opened: its `mfa_token` (a secret) and where codes go, when Dintero said. @internal */
+export interface MfaStart {
+  mfaToken: string
+  channel: string | undefined
+}
+
 /** Message for every refusal of a customer's credentials: the same for unknown user and wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
 
@@ -46,6 +54,8 @@ export interface DinteroClientOptions extends Pick<
   ResolvedOptions,
   'accountId' | 'clientId' | 'clientSecret' | 'audience' | 'baseUrl' | 'userType' | 'timeout' | 'maxResponseBytes'
 > {
+  /** `grant_type` of the MFA code grant. Default is `'mfa-oob'`. */
+  mfaGrantType?: string | undefined
   systemName?: string | undefined
   systemVersion?: string | undefined
 }
@@ -87,6 +97,76 @@ export class DinteroClient {
     if (res.status === 200) return parseTokens(res, 'login')
     if ([400, 401, 403, 404].includes(res.status)) throw credentialsRefused(res)
     throw unexpectedAnswer(res, 'login')
+  }
+
+  /**
+   * Starts an MFA sign-in with the customer's credentials (`customers/mfa_login`). Refusals reject with
+   * {@link InvalidCredentialsError}, exactly as at {@link login}.
+   */
+  async mfaLogin(credentials: Credentials): Promise<MfaStart> {
+    const { ident, password } = credentials
+    const res = await this._withClientToken('mfa login', 'POST', '/customers/mfa_login', {
+      ident_type: ident.type,
+      ident: ident.value,
+      audience: this._options.audience,
+      type: this._options.userType,
+      secret: password,
+    })
+    if ([400, 401, 403, 404].includes(res.status)) {
+      throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE, {
+        upstreamStatus: res.status,
+        upstreamCode: upstreamErrorCode(res.body),
+      })
+    }
+    if (res.status !== 200) throw unexpectedAnswer(res, 'mfa login')
+    const body = res.body as { mfa_token?: unknown; oob_channel?: unknown } | undefined
+    if (typeof body?.mfa_token !== 'string' || body.mfa_token.length === 0) {
+      throw new UpstreamError('Dintero mfa login call answered 200 without an mfa_token', { upstreamStatus: res.status })
+    }
+    const channel = body.oob_channel
+    return { mfaToken: body.mfa_token, channel: typeof channel === 'string' && /^[a-z_-]{1,20}$/.test(channel) ? channel : undefined }
+  }
+
+  /**
+   * Asks Dintero to send the customer a new one-time code (`auth/mfa/challenge`); a newer challenge
+   * replaces the previous one. Resolves with the challenge's `oob_code` (a secret). A sign-in Dintero no
+   * longer knows rejects with {@link MfaExpiredError}; a 429 with {@link RateLimitedError}.
+   */
+  async mfaChallenge(mfaToken: string, channel?: string): Promise<string> {
+    const body: Record<string, string> = { challenge_type: 'oob', mfa_token: mfaToken }
+    if (channel !== undefined) body['oob_channel'] = channel
+    const res = await this._withClientToken('mfa challenge', 'POST', '/auth/mfa/challenge', body)
+    if (res.status === 401 || res.status === 403) throw mfaExpired(res)
+    if (res.status !== 200) throw unexpectedAnswer(res, 'mfa challenge')
+    const oobCode = (res.body as { oob_code?: unknown } | undefined)?.oob_code
+    if (typeof oobCode !== 'string' || oobCode.length === 0) {
+      throw new UpstreamError('Dintero mfa challenge call answered 200 without an oob_code', { upstreamStatus: res.status })
+    }
+    return oobCode
+  }
+
+  /**
+   * Exchanges the code the customer typed for tokens (the MFA code grant on `auth/token`). A wrong code
+   * rejects with {@link MfaCodeRejectedError}; an expired sign-in with {@link MfaExpiredError}.
+   */
+  async mfaGrant(mfaToken: string, oobCode: string, code: string): Promise<IssuedTokens> {
+    const res = await this._withClientToken('mfa code', 'POST', '/auth/token', {
+      grant_type: this._options.mfaGrantType ?? 'mfa-oob',
+      oob_code: oobCode,
+      binding_code: code,
+      mfa_token: mfaToken,
+    })
+    if (res.status === 200) return parseTokens(res, 'mfa code')
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      const meta = { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
+      if (meta.upstreamCode === 'expired_token') throw mfaExpired(res)
+      if (meta.upstreamCode === 'unsupported_grant_type') {
+        // A misconfiguration, not a wrong code: no number of retries by the customer would help.
+        throw new UpstreamError("Dintero does not accept this MFA grant type; check option mfaGrantType ('mfa-oob' or 'mfa_oob')", meta)
+      }
+      throw new MfaCodeRejectedError('Dintero refused the one-time code', meta)
+    }
+    throw unexpectedAnswer(res, 'mfa code')
   }
 
   /** Exchanges a refresh token for new tokens. A refused refresh token rejects with {@link RefreshRejectedError}. */
@@ -177,6 +257,13 @@ function credentialsRefused(res: JsonResponse): DinteroError {
     return new MfaRequiredError('This account requires a one-time code to sign in', mfaToken, meta)
   }
   return new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE, meta)
+}
+
+function mfaExpired(res: JsonResponse): MfaExpiredError {
+  return new MfaExpiredError('The sign-in with a one-time code has expired; sign in again', {
+    upstreamStatus: res.status,
+    upstreamCode: upstreamErrorCode(res.body),
+  })
 }
 
 function parseTokens(res: JsonResponse, what: string): IssuedTokens {

@@ -15,6 +15,8 @@ export type DinteroErrorCode =
   | 'ERR_DINTERO_RATE_LIMITED'
   | 'ERR_DINTERO_INVALID_CREDENTIALS'
   | 'ERR_DINTERO_MFA_REQUIRED'
+  | 'ERR_DINTERO_MFA_CODE_INVALID'
+  | 'ERR_DINTERO_MFA_EXPIRED'
   | 'ERR_DINTERO_TOKEN_INVALID'
   | 'ERR_DINTERO_REFRESH_REJECTED'
 
@@ -110,6 +112,21 @@ export class MfaRequiredError extends InvalidCredentialsError {
     // Not enumerable: keeps the token out of util.inspect, JSON.stringify and log dumps.
     Object.defineProperty(this, 'mfaToken', { value: mfaToken, enumerable: false })
   }
+}
+
+/**
+ * Dintero refused the one-time code (a wrong code, or a challenge that a newer one replaced or that
+ * too many wrong codes burnt). The strategy turns this into `fail(…, 401)` with the attempts left. Status 401.
+ */
+export class MfaCodeRejectedError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_MFA_CODE_INVALID'
+  override readonly status = 401
+}
+
+/** Dintero says the MFA sign-in has expired (or no longer knows its `mfa_token`): start again. Status 401. */
+export class MfaExpiredError extends DinteroError {
+  override readonly code = 'ERR_DINTERO_MFA_EXPIRED'
+  override readonly status = 401
 }
 
 /** The access token from Dintero failed verification (signature, algorithm, key, `exp`, `nbf`, `aud`, `iss`). Status 502. */

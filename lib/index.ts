@@ -12,11 +12,13 @@ export {
   type VerifyResult,
 } from './strategy.js'
 export type {
+  DinteroMfaMode,
   DinteroStrategyOptions,
   DinteroStrategyOptionsBase,
   DinteroStrategyOptionsWithRequest,
   DinteroUserType,
 } from './options.js'
+export type { DinteroMfaPending, DinteroMfaResendResult } from './mfa.js'
 export { type DinteroTokens, type DinteroUser, deserializeUser, isDinteroUser, serializeUser } from './session.js'
 export type { DinteroClaims } from './token-verifier.js'
 export {
@@ -25,6 +27,8 @@ export {
   type DinteroErrorCode,
   type DinteroErrorOptions,
   InvalidCredentialsError,
+  MfaCodeRejectedError,
+  MfaExpiredError,
   MfaRequiredError,
   RateLimitedError,
   RefreshRejectedError,

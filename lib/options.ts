@@ -5,6 +5,15 @@
  * @packageDocumentation
  */
 
+/**
+ * How the strategy treats accounts that require multi-factor authentication:
+ * - `'off'`: `fail(…, 401)` with `mfaRequired: true`, as when the strategy had no MFA support;
+ * - `'auto'`: when Dintero answers that the account requires MFA, send the customer a one-time code
+ *   and complete the sign-in with it (two steps, see the README's "MFA" section);
+ * - `'always'`: every sign-in goes through `customers/mfa_login` and a one-time code.
+ */
+export type DinteroMfaMode = 'off' | 'auto' | 'always'
+
 /** Which kind of Dintero user signs in. */
 export type DinteroUserType = 'customer' | 'company'
 
@@ -52,6 +61,36 @@ export interface DinteroStrategyOptionsBase {
   jwksCacheMaxAge?: number
   /** Most key-set fetches per minute (unknown `kid`s beyond that fail instead of calling Dintero). Default is `10`. */
   jwksRequestsPerMinute?: number
+  /**
+   * Two-step sign-in with a one-time code for accounts that require MFA: `'off'`, `'auto'` or
+   * `'always'` (see {@link DinteroMfaMode}). Anything but `'off'` needs a server-side session
+   * (express-session) before `passport.authenticate()`. Default is `'off'`.
+   */
+  mfa?: DinteroMfaMode
+  /**
+   * Where the customer types the one-time code, e.g. `'/login/mfa'`: step 1 redirects there. Without it,
+   * step 1 ends in `fail({ mfaRequired: true, channel, … }, 401)` and the application shows the code
+   * form itself. Default: no redirect.
+   */
+  mfaURL?: string
+  /** Name of the body field holding the one-time code in step 2. Default is `'code'`. */
+  codeField?: string
+  /**
+   * `grant_type` sent with the one-time code to `auth/token`. Dintero's prose docs spell it `'mfa-oob'`,
+   * an older client `'mfa_oob'`. Default is `'mfa-oob'`.
+   */
+  mfaGrantType?: string
+  /**
+   * Wrong codes tolerated in one MFA sign-in before it is dropped and the customer must sign in again
+   * (counted across resent codes). Keep it at or below Dintero's own limit. Default is `5`.
+   */
+  mfaMaxAttempts?: number
+  /** How long a started MFA sign-in waits for its code, in milliseconds. Default is `300000` (5 minutes). */
+  mfaLifetime?: number
+  /** Least time between two codes sent for one MFA sign-in (resends), in milliseconds. Default is `30000` (30 seconds). */
+  mfaResendInterval?: number
+  /** Most codes resent for one MFA sign-in, after the first. Default is `3`. */
+  mfaMaxResends?: number
   /** Sent as `Dintero-System-Name`: the name of your application. Default: not sent. */
   systemName?: string
   /** Sent as `Dintero-System-Version`: the version of your application. Default: not sent. */
@@ -88,6 +127,14 @@ export interface ResolvedOptions {
   maxResponseBytes: number
   jwksCacheMaxAge: number
   jwksRequestsPerMinute: number
+  mfa: DinteroMfaMode
+  mfaURL: string | undefined
+  codeField: string
+  mfaGrantType: string
+  mfaMaxAttempts: number
+  mfaLifetime: number
+  mfaResendInterval: number
+  mfaMaxResends: number
   systemName: string | undefined
   systemVersion: string | undefined
 }
@@ -121,6 +168,11 @@ function number(value: unknown, option: string, fallback: number, min: number, m
     throw bad(option, `must be a number from ${min} to ${max}`)
   }
   return value
+}
+
+function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
+  if (value !== undefined && !Number.isInteger(value)) throw bad(option, `must be a whole number from ${min} to ${max}`)
+  return number(value, option, fallback, min, max)
 }
 
 /** Checks `baseUrl` and returns it as a bare origin without a trailing slash. @internal */
@@ -173,6 +225,12 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const passwordField = optionalString(o['passwordField'], 'passwordField', 'password')
   if (usernameField === passwordField) throw bad('passwordField', 'must differ from usernameField')
 
+  const mfa = o['mfa'] ?? 'off'
+  if (mfa !== 'off' && mfa !== 'auto' && mfa !== 'always') throw bad('mfa', "must be 'off', 'auto' or 'always'")
+  const codeField = optionalString(o['codeField'], 'codeField', 'code')
+  // Step 2 is told from step 1 by which fields the body carries, so the names must not overlap.
+  if (codeField === usernameField || codeField === passwordField) throw bad('codeField', 'must differ from usernameField and passwordField')
+
   return {
     accountId,
     clientId,
@@ -190,6 +248,14 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     maxResponseBytes: number(o['maxResponseBytes'], 'maxResponseBytes', 256 * 1024, 1024, 64 * 1024 * 1024),
     jwksCacheMaxAge: number(o['jwksCacheMaxAge'], 'jwksCacheMaxAge', 600_000, 0, 86_400_000),
     jwksRequestsPerMinute: number(o['jwksRequestsPerMinute'], 'jwksRequestsPerMinute', 10, 1, 10_000),
+    mfa,
+    mfaURL: o['mfaURL'] === undefined ? undefined : requiredString(o['mfaURL'], 'mfaURL'),
+    codeField,
+    mfaGrantType: optionalString(o['mfaGrantType'], 'mfaGrantType', 'mfa-oob'),
+    mfaMaxAttempts: integer(o['mfaMaxAttempts'], 'mfaMaxAttempts', 5, 1, 100),
+    mfaLifetime: number(o['mfaLifetime'], 'mfaLifetime', 300_000, 1_000, 3_600_000),
+    mfaResendInterval: number(o['mfaResendInterval'], 'mfaResendInterval', 30_000, 0, 3_600_000),
+    mfaMaxResends: integer(o['mfaMaxResends'], 'mfaMaxResends', 3, 0, 100),
     systemName: o['systemName'] === undefined ? undefined : requiredString(o['systemName'], 'systemName'),
     systemVersion: o['systemVersion'] === undefined ? undefined : requiredString(o['systemVersion'], 'systemVersion'),
   }

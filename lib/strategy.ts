@@ -7,8 +7,10 @@ import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
 import { readCredentials } from './credentials.js'
 import { logger } from './debug.js'
-import { DinteroClient, INVALID_CREDENTIALS_MESSAGE } from './dintero-client.js'
+import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
+import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
+import { noSessionError, serverSession } from './mfa-state.js'
 import {
   type DinteroStrategyOptions,
   type DinteroStrategyOptionsWithRequest,
@@ -41,16 +43,24 @@ export interface DinteroFailureInfo {
   message: string
   /** A stable code, e.g. `'ERR_DINTERO_INVALID_CREDENTIALS'`; absent for a form that failed validation. */
   code?: string
-  /** Present and true when the account requires multi-factor authentication. */
+  /**
+   * Present and true when the account requires multi-factor authentication; with `mfa` on, it means
+   * a one-time code was sent (or is still awaited) and the code form is the next step.
+   */
   mfaRequired?: true
+  /** Where the one-time code went (`'sms'`, `'email'`), when known. */
+  channel?: string
+  /** Wrong one-time codes still tolerated before the customer must sign in again. */
+  attemptsLeft?: number
   /** Seconds to wait before trying again, when Dintero rate limited the sign-in. */
   retryAfter?: number
 }
 
-/** One Passport action: what every path through `authenticate` ends in. */
-type Action =
+/** One Passport action: what every path through `authenticate` ends in. @internal */
+export type Action =
   | { kind: 'success'; user: Express.User; info?: object | undefined }
   | { kind: 'fail'; info: object; status: number }
+  | { kind: 'redirect'; url: string }
   | { kind: 'error'; error: unknown }
 
 const log = logger('strategy')
@@ -88,6 +98,8 @@ export class DinteroPasswordStrategy extends Strategy {
   readonly _verifier: TokenVerifier
   /** @internal */
   readonly _verify: VerifyFunction | VerifyFunctionWithRequest | undefined
+  /** The two-step sign-in; undefined with `mfa: 'off'`. @internal */
+  readonly _mfa: MfaFlow | undefined
 
   constructor(options: DinteroStrategyOptions, verify?: VerifyFunction)
   constructor(options: DinteroStrategyOptionsWithRequest, verify?: VerifyFunctionWithRequest)
@@ -103,10 +115,21 @@ export class DinteroPasswordStrategy extends Strategy {
     this._verify = verify
     this._client = new DinteroClient(this._options)
     this._verifier = new TokenVerifier(this._options, () => this._client.keys())
+    this._mfa = this._options.mfa === 'off' ? undefined : new MfaFlow(this._options, this._client)
   }
 
   /** Called by Passport for each sign-in request. */
   override authenticate(req: Request): void {
+    const mfa = this._mfa
+    if (mfa && !serverSession(req)) {
+      // A programmer mistake, reported at the first sign-in rather than at the first MFA customer's.
+      this.error(noSessionError())
+      return
+    }
+    if (mfa?.isCodeStep(req.body)) {
+      this._settle(this._redeemCode(req, mfa))
+      return
+    }
     const { usernameField, passwordField } = this._options
     const read = readCredentials(req.body, usernameField, passwordField)
     if (!read.ok) {
@@ -114,8 +137,50 @@ export class DinteroPasswordStrategy extends Strategy {
       this.fail({ message: read.message } satisfies DinteroFailureInfo, 400)
       return
     }
-    this._signIn(req, read.credentials).then(
-      (action) => this._act(action),
+    this._settle(this._signIn(req, read.credentials))
+  }
+
+  /**
+   * Sends a new one-time code for the MFA sign-in pending in this request's session (a new challenge
+   * at Dintero; the previous code stops working). Rate limited by `mfaResendInterval` and
+   * `mfaMaxResends`; resending neither resets the wrong-code count nor extends `mfaLifetime`.
+   * Resolves with what happened; rejects with a {@link DinteroError} on upstream trouble, and with a
+   * `TypeError` when `mfa` is `'off'` or the request has no server-side session.
+   *
+   * @example
+   * ```ts
+   * app.post('/login/mfa/resend', async (req, res, next) => {
+   *   try {
+   *     const result = await strategy.resendCode(req)
+   *     if (!result.sent) req.session.messages = [result.info.message]
+   *     res.redirect('/login/mfa')
+   *   } catch (err) { next(err) }
+   * })
+   * ```
+   */
+  async resendCode(req: Request): Promise<DinteroMfaResendResult> {
+    return this._requireMfa('resendCode').resend(req)
+  }
+
+  /**
+   * The MFA sign-in pending in this request's session, without its secrets (where the code went,
+   * attempts and resends left, expiry), for rendering the code page; undefined when there is none.
+   * Throws a `TypeError` when `mfa` is `'off'` or the request has no server-side session.
+   */
+  pendingMfa(req: Request): DinteroMfaPending | undefined {
+    return this._requireMfa('pendingMfa').pending(req)
+  }
+
+  /** @internal */
+  _requireMfa(method: string): MfaFlow {
+    if (!this._mfa) throw new TypeError(`DinteroPasswordStrategy: ${method} needs option mfa set to 'auto' or 'always'`)
+    return this._mfa
+  }
+
+  /** Ends the request in the action the promise resolves to, or in `error` if it rejects. @internal */
+  _settle(action: Promise<Action>): void {
+    action.then(
+      (a) => this._act(a),
       (error: unknown) => this._act({ kind: 'error', error }),
     )
   }
@@ -125,17 +190,38 @@ export class DinteroPasswordStrategy extends Strategy {
     log('sign-in ends in %s', action.kind === 'fail' ? `fail ${action.status}` : action.kind)
     if (action.kind === 'success') this.success(action.user, action.info)
     else if (action.kind === 'fail') this.fail(action.info, action.status)
+    else if (action.kind === 'redirect') this.redirect(action.url)
     else this.error(action.error as Error)
   }
 
   /** @internal */
   async _signIn(req: Request, credentials: Parameters<DinteroClient['login']>[0]): Promise<Action> {
+    const mfa = this._mfa
     let issued
     try {
+      if (mfa && this._options.mfa === 'always') return await mfa.start(req, await this._client.mfaLogin(credentials), credentials.ident)
       issued = await this._client.login(credentials)
+    } catch (err) {
+      // mfa 'auto': Dintero accepted the password and asks for a one-time code.
+      if (mfa && err instanceof MfaRequiredError) return mfa.start(req, { mfaToken: err.mfaToken, channel: undefined }, credentials.ident).catch(refusal)
+      return refusal(err)
+    }
+    return this._finish(req, issued)
+  }
+
+  /** Step 2: the one-time code; tokens Dintero issues for it are verified exactly as at login. @internal */
+  async _redeemCode(req: Request, mfa: MfaFlow): Promise<Action> {
+    let step
+    try {
+      step = await mfa.redeem(req)
     } catch (err) {
       return refusal(err)
     }
+    return step.kind === 'tokens' ? this._finish(req, step.issued) : step
+  }
+
+  /** Verifies issued tokens and turns them into the application's user. @internal */
+  async _finish(req: Request, issued: IssuedTokens): Promise<Action> {
     const claims = await this._verifier.verify(issued.accessToken)
     const tokens: DinteroTokens = {
       accessToken: issued.accessToken,

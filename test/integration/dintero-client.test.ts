@@ -1,12 +1,12 @@
 /**
- * DinteroClient against the emulator: the client-token cache and its one renewal on a 401.
+ * DinteroClient against the emulator: the client-token cache and its one renewal on a 401; the MFA calls.
  */
 import { expect } from 'chai'
 import { DinteroClient } from '../../lib/dintero-client.js'
-import { InvalidCredentialsError, RefreshRejectedError } from '../../lib/errors.js'
+import { InvalidCredentialsError, MfaCodeRejectedError, MfaExpiredError, RefreshRejectedError, UpstreamError } from '../../lib/errors.js'
 import { resolveOptions } from '../../lib/options.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
-import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
+import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
 
 describe('DinteroClient', () => {
   let emu: DinteroEmulator
@@ -90,5 +90,48 @@ describe('DinteroClient', () => {
     const keys = await client.keys()
     expect(keys.map((k) => k.kid)).to.deep.equal(emu.kids)
     expect(keys[0]).to.include({ kty: 'RSA', alg: 'RS256', use: 'sig' })
+  })
+})
+
+describe('DinteroClient MFA calls', () => {
+  let emu: DinteroEmulator
+  before(async () => {
+    emu = await startEmulator()
+  })
+  after(async () => {
+    await emu.stop()
+  })
+  const ola = { ident: { type: 'email' as const, value: OLA.email }, password: OLA.password }
+  const clientWith = (over = {}) => new DinteroClient(resolveOptions(strategyOptions(emu, over)))
+
+  it('runs mfa_login, challenge and the code grant to tokens, with the configured grant type', async () => {
+    const client = clientWith({ mfaGrantType: 'mfa_oob' })
+    const opened = await client.mfaLogin(ola)
+    expect(opened.channel).to.equal('email')
+    const oobCode = await client.mfaChallenge(opened.mfaToken)
+    const tokens = await client.mfaGrant(opened.mfaToken, oobCode, emu.lastMfaCode(OLA.email)!)
+    expect(tokens.accessToken.split('.')).to.have.length(3)
+    expect(emu.requests.at(-1)!.endpoint).to.equal('mfa_token')
+    client.close()
+  })
+
+  it('maps refusals: wrong password, wrong code, unknown mfa_token, unsupported grant type', async () => {
+    const client = clientWith()
+    const refusedLogin = await client.mfaLogin({ ...ola, password: 'wrong-password' }).catch((e: unknown) => e)
+    expect(refusedLogin).to.be.instanceOf(InvalidCredentialsError)
+    const refusedChallenge = await client.mfaChallenge('no-such-mfa-token').catch((e: unknown) => e)
+    expect(refusedChallenge).to.be.instanceOf(MfaExpiredError)
+
+    const opened = await client.mfaLogin(ola)
+    const oobCode = await client.mfaChallenge(opened.mfaToken)
+    const code = emu.lastMfaCode(OLA.email)!
+    const wrong = await client.mfaGrant(opened.mfaToken, oobCode, code === '000000' ? '111111' : '000000').catch((e: unknown) => e)
+    expect(wrong).to.be.instanceOf(MfaCodeRejectedError)
+    const misconfigured = clientWith({ mfaGrantType: 'mfa-otp' })
+    const badGrant = await misconfigured.mfaGrant(opened.mfaToken, oobCode, code).catch((e: unknown) => e)
+    misconfigured.close()
+    expect(badGrant).to.be.instanceOf(UpstreamError)
+    expect((badGrant as Error).message).to.contain('mfaGrantType')
+    client.close()
   })
 })

@@ -76,6 +76,24 @@ export async function startAppWith(strategy: DinteroPasswordStrategy): Promise<T
     auth.authenticate(strategy.name, { successRedirect: '/me', failureRedirect: '/messages', failureMessage: true }),
   )
 
+  // MFA: the pending sign-in (without secrets) and resending the code; both need option mfa on.
+  app.get('/login/mfa', (req, res, next) => {
+    try {
+      res.json({ pending: strategy.pendingMfa(req) ?? null })
+    } catch (err) {
+      next(err)
+    }
+  })
+
+  app.post('/login/mfa/resend', async (req, res, next) => {
+    try {
+      const result = await strategy.resendCode(req)
+      res.status(result.sent ? 200 : result.status).json(result)
+    } catch (err) {
+      next(err)
+    }
+  })
+
   app.get('/me', (req, res) => {
     if (!req.user) {
       res.status(401).json({ signedIn: false })

@@ -20,6 +20,21 @@ describe('options', () => {
     expect(o.issuer).to.equal(undefined)
   })
 
+  it('applies the documented MFA defaults, and keeps explicit ones', () => {
+    expect(resolveOptions(base)).to.include({
+      mfa: 'off',
+      mfaURL: undefined,
+      codeField: 'code',
+      mfaGrantType: 'mfa-oob',
+      mfaMaxAttempts: 5,
+      mfaLifetime: 300_000,
+      mfaResendInterval: 30_000,
+      mfaMaxResends: 3,
+    })
+    const o = resolveOptions({ ...base, mfa: 'auto', mfaURL: '/login/mfa', codeField: 'otp', mfaGrantType: 'mfa_oob', mfaMaxAttempts: 3 })
+    expect(o).to.include({ mfa: 'auto', mfaURL: '/login/mfa', codeField: 'otp', mfaGrantType: 'mfa_oob', mfaMaxAttempts: 3 })
+  })
+
   it('derives the audience from baseUrl', () => {
     expect(resolveOptions({ ...base, baseUrl: 'http://127.0.0.1:4000/' }).audience).to.equal('http://127.0.0.1:4000/v1/accounts/T12345678')
   })
@@ -48,6 +63,17 @@ describe('options', () => {
     ['baseUrl', 'http://10.0.0.5:8080'],
     ['baseUrl', 'https://api.dintero.com/v1'],
     ['baseUrl', 'https://user:pass@api.dintero.com'],
+    ['mfa', 'on'],
+    ['mfa', true],
+    ['mfaURL', ''],
+    ['codeField', 'email'],
+    ['codeField', 'password'],
+    ['mfaGrantType', ''],
+    ['mfaMaxAttempts', 0],
+    ['mfaMaxAttempts', 2.5],
+    ['mfaLifetime', 10],
+    ['mfaResendInterval', -1],
+    ['mfaMaxResends', 1.5],
   ] as const) {
     it(`throws a TypeError naming ${name} for ${JSON.stringify(value)}`, () => {
       expect(() => resolveOptions({ ...base, [name]: value })).to.throw(TypeError, new RegExp(`option ${name}`))

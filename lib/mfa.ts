@@ -1,0 +1,238 @@
+/**
+ * The two-step sign-in for accounts that require MFA. Step 1 (after Dintero accepted the password):
+ * ask Dintero to send a one-time code and keep the pending sign-in in the server-side session.
+ * Step 2: exchange the code the customer typed for tokens, counting wrong codes. Plus resending a code.
+ *
+ * @packageDocumentation
+ */
+import type { Request } from 'express'
+import { bodyField, type Ident } from './credentials.js'
+import { logger } from './debug.js'
+import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
+import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from './errors.js'
+import {
+  dropPending,
+  noSessionError,
+  type PendingMfa,
+  pendingKey,
+  readPending,
+  type ServerSession,
+  serverSession,
+  writePending,
+} from './mfa-state.js'
+import type { ResolvedOptions } from './options.js'
+import type { Action, DinteroFailureInfo } from './strategy.js'
+
+/** What an application may know about a pending MFA sign-in (no secrets): for the code page. */
+export interface DinteroMfaPending {
+  /** Where the code went: `'sms'` or `'email'` (as Dintero said, or as the customer signed in); undefined when unknown. */
+  channel: string | undefined
+  /** When the sign-in stops accepting codes, in milliseconds since epoch. */
+  expiresAt: number
+  /** Wrong codes still tolerated before the sign-in is dropped. */
+  attemptsLeft: number
+  /** Codes that may still be resent. */
+  resendsLeft: number
+  /** Earliest time a code may be resent, in milliseconds since epoch. */
+  resendAt: number
+}
+
+/**
+ * The outcome of {@link DinteroPasswordStrategy.resendCode}: a new code was sent, or why not, with the
+ * HTTP status and the same kind of `info` a failed sign-in carries.
+ */
+export type DinteroMfaResendResult =
+  | { sent: true; channel: string | undefined; resendsLeft: number }
+  | { sent: false; status: 400 | 401 | 429; info: DinteroFailureInfo }
+
+/** A `fail` action with the package's own `info`. @internal */
+export type Refusal = { kind: 'fail'; info: DinteroFailureInfo; status: number }
+
+/** Step 2 of a sign-in: tokens to verify, or the refusal. @internal */
+export type CodeStep = { kind: 'tokens'; issued: IssuedTokens } | Refusal
+
+const log = logger('mfa')
+
+/** Messages and codes of MFA refusals: plain words, never the code or a token. @internal */
+export const MFA_MESSAGES = {
+  notStarted: 'No sign-in is waiting for a code. Sign in again.',
+  expired: 'The sign-in has expired. Sign in again.',
+  enterCode: 'Enter the code we sent you.',
+  wrongCode: 'Wrong code.',
+  tooManyWrong: 'Too many wrong codes. Sign in again.',
+  resendTooSoon: 'Wait a little before asking for a new code.',
+  noMoreResends: 'No more codes can be sent. Sign in again.',
+} as const
+
+const NOT_STARTED: DinteroFailureInfo = { message: MFA_MESSAGES.notStarted, code: 'ERR_DINTERO_MFA_NOT_STARTED' }
+const EXPIRED: DinteroFailureInfo = { message: MFA_MESSAGES.expired, code: 'ERR_DINTERO_MFA_EXPIRED' }
+/** Longest code accepted from the form: Dintero's are 6 digits; anything far longer is not a code. */
+const MAX_CODE = 32
+
+/**
+ * One strategy's MFA flow. Holds no per-sign-in state itself: that lives in each request's session.
+ * @internal
+ */
+export class MfaFlow {
+  private readonly _key: string
+
+  constructor(
+    private readonly _options: ResolvedOptions,
+    private readonly _client: DinteroClient,
+    private readonly _now: () => number = Date.now,
+  ) {
+    this._key = pendingKey(_options.name)
+  }
+
+  /** Step 2 is a body that carries the code field and no password field. */
+  isCodeStep(body: unknown): boolean {
+    return bodyField(body, this._options.codeField) !== undefined && bodyField(body, this._options.passwordField) === undefined
+  }
+
+  /**
+   * Step 1, after Dintero accepted the password and opened an MFA sign-in: sends the code and keeps the
+   * pending sign-in in the session. Ends in a redirect to `mfaURL`, or `fail(…, 401)` saying where the code went.
+   * A challenge Dintero refuses rejects with a typed error (429: {@link RateLimitedError}).
+   */
+  async start(req: Request, opened: MfaStart, ident: Ident): Promise<Action> {
+    const session = this._session(req)
+    // Dintero's login answer does not say where the code goes; the customer signed in with it, so it goes there.
+    const channel = opened.channel ?? (ident.type === 'phone_number' ? 'sms' : 'email')
+    const oobCode = await this._client.mfaChallenge(opened.mfaToken)
+    const now = this._now()
+    const { mfaLifetime, mfaMaxAttempts, mfaMaxResends, mfaURL } = this._options
+    writePending(session, this._key, {
+      mfaToken: opened.mfaToken,
+      oobCode,
+      channel,
+      expiresAt: now + mfaLifetime,
+      attemptsLeft: mfaMaxAttempts,
+      resendsLeft: mfaMaxResends,
+      sentAt: now,
+    })
+    log('code sent by %s; waiting for it', channel)
+    if (mfaURL !== undefined) return { kind: 'redirect', url: mfaURL }
+    const info: DinteroFailureInfo = { message: codeSentMessage(channel), code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true, channel }
+    return { kind: 'fail', info, status: 401 }
+  }
+
+  /**
+   * Step 2: exchanges the code for tokens. The pending sign-in is consumed once Dintero issued tokens
+   * (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
+   * (429, 5xx, timeouts) rejects with a typed error and keeps it, so the customer can try again.
+   */
+  async redeem(req: Request): Promise<CodeStep> {
+    const session = this._session(req)
+    const pending = readPending(session, this._key)
+    if (!pending) return fail(NOT_STARTED, 400)
+    if (this._now() >= pending.expiresAt) return this._expired(session)
+    const code = readCode(bodyField(req.body, this._options.codeField))
+    if (code === undefined) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.enterCode }, 400)
+    let issued: IssuedTokens
+    try {
+      issued = await this._client.mfaGrant(pending.mfaToken, pending.oobCode, code)
+    } catch (err) {
+      if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
+      if (err instanceof MfaExpiredError) return this._expired(session)
+      throw err
+    }
+    // Dintero has spent the mfa_token: a second use of this state could only fail.
+    dropPending(session, this._key)
+    log('code accepted')
+    return { kind: 'tokens', issued }
+  }
+
+  /** Sends a new code for the pending sign-in, at most `mfaMaxResends` times and one per `mfaResendInterval`. */
+  async resend(req: Request): Promise<DinteroMfaResendResult> {
+    const session = this._session(req)
+    const pending = readPending(session, this._key)
+    if (!pending) return { sent: false, status: 400, info: NOT_STARTED }
+    const now = this._now()
+    if (now >= pending.expiresAt) return { sent: false, status: 401, info: this._expired(session).info }
+    if (pending.resendsLeft <= 0) {
+      return { sent: false, status: 429, info: { ...stillWaiting(pending), message: MFA_MESSAGES.noMoreResends, code: 'ERR_DINTERO_MFA_RESEND_LIMITED' } }
+    }
+    const wait = pending.sentAt + this._options.mfaResendInterval - now
+    if (wait > 0) {
+      const info = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: Math.ceil(wait / 1000) }
+      return { sent: false, status: 429, info }
+    }
+    let oobCode: string
+    try {
+      oobCode = await this._client.mfaChallenge(pending.mfaToken)
+    } catch (err) {
+      if (err instanceof MfaExpiredError) return { sent: false, status: 401, info: this._expired(session).info }
+      if (err instanceof RateLimitedError) {
+        const info: DinteroFailureInfo = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: err.code }
+        if (err.retryAfter !== undefined) info.retryAfter = err.retryAfter
+        return { sent: false, status: 429, info }
+      }
+      throw err
+    }
+    // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
+    // the lifetime is not extended: a resend buys no extra guesses and no extra time.
+    writePending(session, this._key, { ...pending, oobCode, resendsLeft: pending.resendsLeft - 1, sentAt: now })
+    log('code resent by %s', pending.channel ?? 'unknown channel')
+    return { sent: true, channel: pending.channel, resendsLeft: pending.resendsLeft - 1 }
+  }
+
+  /** The pending sign-in of this request's session, without its secrets; undefined when none or expired. */
+  pending(req: Request): DinteroMfaPending | undefined {
+    const pending = readPending(this._session(req), this._key)
+    if (!pending || this._now() >= pending.expiresAt) return undefined
+    return {
+      channel: pending.channel,
+      expiresAt: pending.expiresAt,
+      attemptsLeft: pending.attemptsLeft,
+      resendsLeft: pending.resendsLeft,
+      resendAt: pending.sentAt + this._options.mfaResendInterval,
+    }
+  }
+
+  private _session(req: Request): ServerSession {
+    const session = serverSession(req)
+    if (!session) throw noSessionError()
+    return session
+  }
+
+  private _expired(session: ServerSession): Refusal {
+    dropPending(session, this._key)
+    log('pending sign-in expired')
+    return fail(EXPIRED, 401)
+  }
+
+  private _wrongCode(session: ServerSession, pending: PendingMfa): Refusal {
+    const attemptsLeft = pending.attemptsLeft - 1
+    log('wrong code, %d attempts left', attemptsLeft)
+    if (attemptsLeft <= 0) {
+      dropPending(session, this._key)
+      return fail({ message: MFA_MESSAGES.tooManyWrong, code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 }, 401)
+    }
+    writePending(session, this._key, { ...pending, attemptsLeft })
+    const left = attemptsLeft === 1 ? '1 attempt left.' : `${attemptsLeft} attempts left.`
+    const info = { ...stillWaiting({ ...pending, attemptsLeft }), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
+    return fail(info, 401)
+  }
+}
+
+/** The `info` fields of a refusal after which the code page is still the next step. */
+function stillWaiting(pending: PendingMfa): Omit<DinteroFailureInfo, 'message'> {
+  return { mfaRequired: true, ...(pending.channel === undefined ? {} : { channel: pending.channel }), attemptsLeft: pending.attemptsLeft }
+}
+
+function codeSentMessage(channel: string): string {
+  if (channel === 'sms') return 'We sent you a code by SMS. Enter it to sign in.'
+  if (channel === 'email') return 'We sent you a code by email. Enter it to sign in.'
+  return 'We sent you a code. Enter it to sign in.'
+}
+
+function fail(info: DinteroFailureInfo, status: number): Refusal {
+  return { kind: 'fail', info, status }
+}
+
+/** The code as typed, without the spaces and dashes people add; undefined when it cannot be a code. @internal */
+export function readCode(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_CODE * 2) return undefined
+  const code = value.replace(/[\s-]/g, '')
+  return /^[A-Za-z0-9]+$/.test(code) && code.length <= MAX_CODE ? code : undefined
+}
