@@ -22,11 +22,10 @@ export interface CachedToken {
 /** At most this long before expiry a token is renewed, in milliseconds. */
 const MAX_MARGIN = 60_000
 /**
- * At most one renewal forced by a 401 in this window, in milliseconds. Dintero's 401 does not say
- * whether the client token or the customer's password was wrong; this bounds what a flood of wrong
- * passwords can cost (one extra client-token fetch per window) while a revoked token still heals.
+ * At most one renewal forced by a refusal in this window, in milliseconds: if Dintero refuses even a
+ * brand-new token (a disabled client), sign-ins error instead of hammering the token endpoint.
  */
-const FORCED_RENEWAL_INTERVAL = 30_000
+const FORCED_RENEWAL_INTERVAL = 5_000
 
 /**
  * Caches one token from `fetch`. `get()` answers from the cache while the token is fresh; otherwise all

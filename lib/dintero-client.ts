@@ -40,6 +40,8 @@ export interface DinteroJwk {
   [name: string]: unknown
 }
 
+const KEYS_PATH = '/auth/keys'
+
 /** An MFA sign-in Dintero opened: its `mfa_token` (a secret) and where codes go, when Dintero said. @internal */
 export interface MfaStart {
   mfaToken: string
@@ -48,6 +50,12 @@ export interface MfaStart {
 
 /** Message for every refusal of a customer's credentials: the same for unknown user and wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
+
+/** A probe of a client token in flight, shared by every call that got a 401 with that token. */
+interface TokenProbe {
+  token: string
+  refused: Promise<boolean>
+}
 
 /** Settings the client needs beyond the options. @internal */
 export interface DinteroClientOptions extends Pick<
@@ -68,6 +76,7 @@ export class DinteroClient {
   private readonly _http: HttpClient
   private readonly _tokens: ClientTokenCache
   private readonly _prefix: string
+  private _probe: TokenProbe | undefined
 
   constructor(private readonly _options: DinteroClientOptions, now: () => number = Date.now) {
     const headers: Record<string, string> = {
@@ -194,7 +203,7 @@ export class DinteroClient {
 
   /** The account's signing keys (Dintero serves a bare array). */
   async keys(): Promise<DinteroJwk[]> {
-    const res = await this._withClientToken('signing keys', 'GET', '/auth/keys')
+    const res = await this._withClientToken('signing keys', 'GET', KEYS_PATH)
     if (res.status !== 200) {
       if (res.status === 401 || res.status === 403) {
         throw new ClientAuthenticationError(`Dintero refused this client access to the signing keys (${res.status})`, {
@@ -214,8 +223,11 @@ export class DinteroClient {
   }
 
   /**
-   * Makes a call with the cached client token. When Dintero answers 401, the call is made once more
-   * with a renewed token (see {@link ClientTokenCache.renewAfterRefusal} for how renewals are bounded).
+   * Makes a call with the cached client token. Dintero's 401 does not say whether it refuses the client
+   * token or the customer's password, so a 401 leads to a probe of the token (the credential-free
+   * key-set call, one in flight per token): only when the token itself is refused is it renewed and the
+   * call made once more. A wrong password thus costs one login call (never two, which would speed up
+   * lockouts) plus one cheap probe, and a revoked client token heals on the very next sign-in.
    */
   private async _withClientToken(what: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<JsonResponse> {
     const call = (token: string) =>
@@ -223,8 +235,36 @@ export class DinteroClient {
     const cached = await this._tokens.get()
     const res = await call(cached.token)
     if (res.status !== 401) return res
+    // The key-set call needs nothing but the token: its own 401 is the probe's answer.
+    const refused = path === KEYS_PATH || (await this._tokenRefused(cached.token))
+    if (!refused) return res
     const renewed = await this._tokens.renewAfterRefusal(cached.token)
-    return renewed ? call(renewed.token) : res
+    if (!renewed) {
+      throw new ClientAuthenticationError('Dintero refused a client token renewed moments ago; check the API client', {
+        upstreamStatus: 401,
+      })
+    }
+    return call(renewed.token)
+  }
+
+  /** True when Dintero refuses `token` itself (probed with the credential-free key-set call). */
+  private _tokenRefused(token: string): Promise<boolean> {
+    if (this._probe?.token === token) return this._probe.refused
+    const probe: TokenProbe = {
+      token,
+      refused: this._http
+        .send({ what: 'client token probe', method: 'GET', path: this._prefix + KEYS_PATH, headers: { authorization: `Bearer ${token}` } })
+        .then(
+          (res) => res.status === 401,
+          // Dintero unreachable: nothing shows the token is bad, so the original answer stands.
+          () => false,
+        )
+        .finally(() => {
+          if (this._probe === probe) this._probe = undefined
+        }),
+    }
+    this._probe = probe
+    return probe.refused
   }
 
   private async _fetchClientToken(): Promise<IssuedToken> {

@@ -186,13 +186,16 @@ export function upstreamErrorCode(body: unknown): string | undefined {
   return typeof error?.code === 'string' ? error.code.slice(0, 100) : undefined
 }
 
+const MAX_RETRY_AFTER = 86_400
+
 /** Reads `Retry-After` (seconds or an HTTP date) as whole seconds; undefined when absent or unreadable. @internal */
 export function retryAfterSeconds(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
   const value = headers['retry-after']
   if (typeof value !== 'string' || value.trim() === '') return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim())
+  // Clamped to a day: a hostile or broken answer must not turn into Infinity or a years-long wait.
+  if (/^\d+$/.test(value.trim())) return Math.min(MAX_RETRY_AFTER, Number(value.trim()))
   const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
+  return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER, Math.max(0, Math.ceil((date - now) / 1000)))
 }
 
 /**

@@ -21,7 +21,10 @@ export type DinteroUserType = 'customer' | 'company'
 export interface DinteroStrategyOptionsBase {
   /** Dintero account id: `T` (test) or `P` (production) and 8 digits, e.g. `'T12345678'`. Required. */
   accountId: string
-  /** Client id of a Dintero API client with scope `write:accounts:/auth/users`. Required. */
+  /**
+   * Client id of a Dintero API client with scopes `write:accounts:/auth/users` (customer login) and
+   * `read:accounts` (the signing keys); add `create:accounts:auth:refresh_token` for refresh tokens. Required.
+   */
   clientId: string
   /** That client's secret. Required. Never logged and never part of an error message. */
   clientSecret: string
@@ -57,9 +60,9 @@ export interface DinteroStrategyOptionsBase {
   name?: string
   /** Largest response body accepted from Dintero, in bytes. Default is `262144` (256 KiB). */
   maxResponseBytes?: number
-  /** How long a fetched signing key is trusted before the key set is fetched again, in milliseconds. Default is `600000` (10 minutes). */
+  /** How long a fetched signing key is trusted before the key set is fetched again, in milliseconds (a whole number, at least `1000`). Default is `600000` (10 minutes). */
   jwksCacheMaxAge?: number
-  /** Most key-set fetches per minute (unknown `kid`s beyond that fail instead of calling Dintero). Default is `10`. */
+  /** Most key-set fetches per minute, a whole number (unknown `kid`s beyond that fail instead of calling Dintero). Default is `10`. */
   jwksRequestsPerMinute?: number
   /**
    * Two-step sign-in with a one-time code for accounts that require MFA: `'off'`, `'auto'` or
@@ -91,9 +94,9 @@ export interface DinteroStrategyOptionsBase {
   mfaResendInterval?: number
   /** Most codes resent for one MFA sign-in, after the first. Default is `3`. */
   mfaMaxResends?: number
-  /** Sent as `Dintero-System-Name`: the name of your application. Default: not sent. */
+  /** Sent as `Dintero-System-Name`: the name of your application (printable ASCII). Default: not sent. */
   systemName?: string
-  /** Sent as `Dintero-System-Version`: the version of your application. Default: not sent. */
+  /** Sent as `Dintero-System-Version`: the version of your application (printable ASCII). Default: not sent. */
   systemVersion?: string
 }
 
@@ -162,10 +165,10 @@ function optionalString(value: unknown, option: string, fallback: string): strin
   return requiredString(value, option)
 }
 
-function number(value: unknown, option: string, fallback: number, min: number, max: number): number {
+function number(value: unknown, option: string, fallback: number, min: number, max: number, integer = false): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw bad(option, `must be a number from ${min} to ${max}`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw bad(option, `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`)
   }
   return value
 }
@@ -173,6 +176,16 @@ function number(value: unknown, option: string, fallback: number, min: number, m
 function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
   if (value !== undefined && !Number.isInteger(value)) throw bad(option, `must be a whole number from ${min} to ${max}`)
   return number(value, option, fallback, min, max)
+}
+
+// Printable ASCII only: these values go into HTTP headers.
+const HEADER_VALUE = /^[\x20-\x7e]+$/
+
+function headerValue(value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined
+  const text = requiredString(value, option)
+  if (!HEADER_VALUE.test(text) || text.length > 200) throw bad(option, 'must be printable ASCII, at most 200 characters')
+  return text
 }
 
 /** Checks `baseUrl` and returns it as a bare origin without a trailing slash. @internal */
@@ -246,8 +259,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     timeout: number(o['timeout'], 'timeout', 10_000, 1, 300_000),
     name: optionalString(o['name'], 'name', 'dintero'),
     maxResponseBytes: number(o['maxResponseBytes'], 'maxResponseBytes', 256 * 1024, 1024, 64 * 1024 * 1024),
-    jwksCacheMaxAge: number(o['jwksCacheMaxAge'], 'jwksCacheMaxAge', 600_000, 0, 86_400_000),
-    jwksRequestsPerMinute: number(o['jwksRequestsPerMinute'], 'jwksRequestsPerMinute', 10, 1, 10_000),
+    // At least a second: jwks-rsa's cache treats 0 as "never expires".
+    jwksCacheMaxAge: number(o['jwksCacheMaxAge'], 'jwksCacheMaxAge', 600_000, 1_000, 86_400_000, true),
+    jwksRequestsPerMinute: number(o['jwksRequestsPerMinute'], 'jwksRequestsPerMinute', 10, 1, 10_000, true),
     mfa,
     mfaURL: o['mfaURL'] === undefined ? undefined : requiredString(o['mfaURL'], 'mfaURL'),
     codeField,
@@ -256,7 +270,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mfaLifetime: number(o['mfaLifetime'], 'mfaLifetime', 300_000, 1_000, 3_600_000),
     mfaResendInterval: number(o['mfaResendInterval'], 'mfaResendInterval', 30_000, 0, 3_600_000),
     mfaMaxResends: integer(o['mfaMaxResends'], 'mfaMaxResends', 3, 0, 100),
-    systemName: o['systemName'] === undefined ? undefined : requiredString(o['systemName'], 'systemName'),
-    systemVersion: o['systemVersion'] === undefined ? undefined : requiredString(o['systemVersion'], 'systemVersion'),
+    systemName: headerValue(o['systemName'], 'systemName'),
+    systemVersion: headerValue(o['systemVersion'], 'systemVersion'),
   }
 }

@@ -127,7 +127,7 @@ export class DinteroPasswordStrategy extends Strategy {
       return
     }
     if (mfa?.isCodeStep(req.body)) {
-      this._settle(this._redeemCode(req, mfa))
+      this._settle(req, this._redeemCode(req, mfa))
       return
     }
     const { usernameField, passwordField } = this._options
@@ -137,7 +137,7 @@ export class DinteroPasswordStrategy extends Strategy {
       this.fail({ message: read.message } satisfies DinteroFailureInfo, 400)
       return
     }
-    this._settle(this._signIn(req, read.credentials))
+    this._settle(req, this._signIn(req, read.credentials))
   }
 
   /**
@@ -178,11 +178,18 @@ export class DinteroPasswordStrategy extends Strategy {
   }
 
   /** Ends the request in the action the promise resolves to, or in `error` if it rejects. @internal */
-  _settle(action: Promise<Action>): void {
-    action.then(
-      (a) => this._act(a),
-      (error: unknown) => this._act({ kind: 'error', error }),
-    )
+  _settle(req: Request, action: Promise<Action>): void {
+    action
+      .then(
+        (a) => this._act(a),
+        (error: unknown) => this._act({ kind: 'error', error }),
+      )
+      .catch((thrown: unknown) => {
+        // The action itself threw (the application's own authenticate callback, say): hand it to
+        // Express rather than let it become an unhandled rejection that ends the process.
+        log('a Passport action threw')
+        if (typeof req.next === 'function') req.next(thrown)
+      })
   }
 
   /** Ends the request in exactly one Passport action. @internal */
@@ -233,7 +240,12 @@ export class DinteroPasswordStrategy extends Strategy {
     return this._callVerify(req, tokens, claims)
   }
 
-  /** Runs the application's verify callback, whether it calls `done` or returns a promise. @internal */
+  /**
+   * Runs the application's verify callback. A callback that declares `done` answers through it (a
+   * promise it returns that resolves to a user or `false` answers too); one that does not declare it
+   * answers with its return value or promise, where nothing (`undefined`) means `false`. So no shape of
+   * callback can leave the request hanging. @internal
+   */
   _callVerify(req: Request, tokens: DinteroTokens, claims: DinteroClaims): Promise<Action> {
     return new Promise<Action>((resolve) => {
       let settled = false
@@ -247,25 +259,30 @@ export class DinteroPasswordStrategy extends Strategy {
         else if (!user) settle({ kind: 'fail', info: info ?? { message: 'Sign-in was refused' }, status: 401 })
         else settle({ kind: 'success', user, info })
       }
+      const passReq = this._options.passReqToCallback
+      const verify = this._verify!
+      const takesDone = verify.length >= (passReq ? 4 : 3)
       try {
-        const verify = this._verify
-        const result = this._options.passReqToCallback
+        const result = passReq
           ? (verify as VerifyFunctionWithRequest)(req, tokens, claims, done)
           : (verify as VerifyFunction)(tokens, claims, done)
-        if (result && typeof (result as Promise<unknown>).then === 'function') {
-          ;(result as Promise<Express.User | false | null | undefined>).then(
-            // A promise that resolves to nothing leaves the answer to `done`.
-            (user) => {
-              if (user !== undefined) done(null, user)
-            },
-            (err: unknown) => settle({ kind: 'error', error: err ?? new Error('verify rejected') }),
-          )
+        const answer = (user: Express.User | false | null | undefined | void) => {
+          if (user !== undefined || !takesDone) done(null, user ?? false)
+        }
+        if (isThenable(result)) {
+          result.then(answer, (err: unknown) => settle({ kind: 'error', error: err ?? new Error('verify rejected') }))
+        } else if (!takesDone) {
+          answer(result)
         }
       } catch (err) {
         settle({ kind: 'error', error: err })
       }
     })
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<Express.User | false | null | undefined | void> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
 }
 
 /** Maps a refused login onto `fail`; anything else is an `error`. */

@@ -73,7 +73,11 @@ export class TokenVerifier {
     if (!decoded || typeof decoded.payload !== 'object') throw new TokenVerificationError('Access token is not a JWT')
     // Refuse other algorithms before looking up a key: `none` and HS256 tokens never cost a key fetch.
     if (decoded.header.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
-    const key = await this._key(decoded.header.kid)
+    // Dintero's tokens name their key. Without a kid, jwks-rsa would pick the only key in a one-key
+    // set; refuse instead, so a key is only ever used when the token asks for it by name.
+    const kid = decoded.header.kid
+    if (typeof kid !== 'string' || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
+    const key = await this._key(kid)
     let payload: JwtPayload
     try {
       payload = jwt.verify(token, key, this._verifyOptions) as JwtPayload
@@ -89,7 +93,7 @@ export class TokenVerifier {
     return payload as DinteroClaims
   }
 
-  private async _key(kid: string | undefined): Promise<KeyObject> {
+  private async _key(kid: string): Promise<KeyObject> {
     let signingKey: jwksRsa.SigningKey
     try {
       signingKey = await this._jwks.getSigningKey(kid)

@@ -3,7 +3,7 @@
  */
 import { expect } from 'chai'
 import { DinteroClient } from '../../lib/dintero-client.js'
-import { InvalidCredentialsError, MfaCodeRejectedError, MfaExpiredError, RefreshRejectedError, UpstreamError } from '../../lib/errors.js'
+import { ClientAuthenticationError, InvalidCredentialsError, MfaCodeRejectedError, MfaExpiredError, RefreshRejectedError, UpstreamError } from '../../lib/errors.js'
 import { resolveOptions } from '../../lib/options.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
@@ -28,27 +28,46 @@ describe('DinteroClient', () => {
   })
   afterEach(() => client.close())
 
-  it('renews the client token once and retries once when Dintero answers 401', async () => {
+  it('renews the client token once and retries once when Dintero refuses the token', async () => {
     await client.login(creds)
     emu.fault('login', { status: 401, times: 1 })
+    emu.fault('keys', { status: 401, times: 1 })
     const tokens = await client.login(creds)
     expect(tokens.accessToken).to.be.a('string')
     expect(emu.count('client_token')).to.equal(2)
     expect(emu.count('login')).to.equal(3)
   })
 
-  it('renews on a 401 at most once per 30 s, so wrong passwords cannot flood the token endpoint', async () => {
+  it('a wrong password costs one login call and a token probe, no renewal', async () => {
     await client.login(creds)
     for (let i = 0; i < 5; i++) {
       let refused: unknown
       await client.login({ ...creds, password: 'wrong-password' }).catch((e) => (refused = e))
       expect(refused).to.be.instanceOf(InvalidCredentialsError)
     }
-    expect(emu.count('client_token')).to.equal(2)
-    expect(emu.count('login')).to.equal(1 + 5 + 1)
-    now += 30_000
+    expect(emu.count('client_token')).to.equal(1)
+    expect(emu.count('login')).to.equal(1 + 5)
+    expect(emu.count('keys')).to.equal(5)
+  })
+
+  it('a client token revoked right after a wrong password still heals at once', async () => {
+    await client.login(creds)
     await client.login({ ...creds, password: 'wrong-password' }).catch(() => {})
-    expect(emu.count('client_token')).to.equal(3)
+    emu.rotateKeys({ retainPrevious: false })
+    const tokens = await client.login(creds)
+    expect(tokens.accessToken).to.be.a('string')
+    expect(emu.count('client_token')).to.equal(2)
+  })
+
+  it('a client refused even with a fresh token errors instead of hammering the token endpoint', async () => {
+    await client.login(creds)
+    emu.fault('login', { status: 401 })
+    emu.fault('keys', { status: 401 })
+    const errors: unknown[] = []
+    for (let i = 0; i < 3; i++) await client.login(creds).catch((e) => errors.push(e))
+    expect(errors).to.have.length(3)
+    expect(emu.count('client_token')).to.equal(2)
+    expect(errors.some((e) => e instanceof ClientAuthenticationError)).to.equal(true)
   })
 
   it('heals when the client token is revoked (a hard key rotation)', async () => {
@@ -62,6 +81,7 @@ describe('DinteroClient', () => {
   it('retries at most once', async () => {
     await client.login(creds)
     emu.fault('login', { status: 401 })
+    emu.fault('keys', { status: 401, times: 1 })
     let refused: unknown
     await client.login(creds).catch((e) => (refused = e))
     expect(refused).to.be.instanceOf(InvalidCredentialsError)

@@ -59,7 +59,7 @@ describe('ClientTokenCache', () => {
     expect((await cache.get()).token).to.equal('ok')
   })
 
-  it('renews after a refusal, once for many refused callers, at most once per 30 s', async () => {
+  it('renews after a refusal, once for many refused callers, at most once per 5 s', async () => {
     const clock = fakeClock()
     let calls = 0
     const cache = new ClientTokenCache(async () => ({ token: `t${++calls}`, expiresIn: 3600 }), clock.now)
@@ -69,8 +69,8 @@ describe('ClientTokenCache', () => {
     expect(calls).to.equal(2)
     // A caller still holding t1 gets t2 without a fetch.
     expect((await cache.renewAfterRefusal(a.token))?.token).to.equal('t2')
-    // t2 refused within 30 s of the last forced renewal: no renewal.
-    clock.advance(29_000)
+    // t2 refused within 5 s of the last forced renewal: no renewal.
+    clock.advance(4_000)
     expect(await cache.renewAfterRefusal('t2')).to.equal(undefined)
     expect((await cache.get()).token).to.equal('t2')
     clock.advance(1_000)

@@ -141,6 +141,7 @@ describe('HttpClient', () => {
     expect(retryAfterSeconds({ 'retry-after': '12' })).to.equal(12)
     expect(retryAfterSeconds({ 'retry-after': new Date(60_000).toUTCString() }, 0)).to.equal(60)
     expect(retryAfterSeconds({ 'retry-after': 'soon' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': '9'.repeat(400) })).to.equal(86_400)
     expect(retryAfterSeconds({})).to.equal(undefined)
   })
 })
