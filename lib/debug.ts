@@ -10,3 +10,10 @@ import createDebug from 'debug'
 export function logger(part: string): createDebug.Debugger {
   return createDebug(`passport-dintero:${part}`)
 }
+
+/** A loggable label for an error: its `code` (e.g. `ERR_DINTERO_UNAVAILABLE`) or its name; never its message. @internal */
+export function errorLabel(err: unknown): string {
+  const code = (err as { code?: unknown } | null | undefined)?.code
+  if (typeof code === 'string') return code
+  return err instanceof Error ? err.name : typeof err
+}

@@ -19,7 +19,17 @@ export type {
   DinteroUserType,
 } from './options.js'
 export type { DinteroMfaPending, DinteroMfaResendResult } from './mfa.js'
-export { type DinteroTokens, type DinteroUser, deserializeUser, isDinteroUser, serializeUser } from './session.js'
+export {
+  type DinteroTokens,
+  type DinteroUser,
+  deserializeUser,
+  isDinteroTokens,
+  isDinteroUser,
+  serializeUser,
+} from './session.js'
+export { refreshTokens, type RefreshTokensOptions } from './refresh.js'
+export { logout, type LogoutOptions } from './logout.js'
+export type { VerifiedTokens } from './verified-tokens.js'
 export type { DinteroClaims } from './token-verifier.js'
 export {
   ClientAuthenticationError,

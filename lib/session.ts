@@ -37,17 +37,25 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** True when `value` has the shape of {@link DinteroTokens} (as read back from a session store). */
+export function isDinteroTokens(value: unknown): value is DinteroTokens {
+  return (
+    isRecord(value) &&
+    typeof value['accessToken'] === 'string' &&
+    typeof value['tokenType'] === 'string' &&
+    typeof value['expiresAt'] === 'number' &&
+    (value['refreshToken'] === undefined || typeof value['refreshToken'] === 'string')
+  )
+}
+
 /** True when `value` has the shape of a {@link DinteroUser} (as read back from a session store). */
 export function isDinteroUser(value: unknown): value is DinteroUser {
-  if (!isRecord(value) || typeof value['id'] !== 'string' || !isRecord(value['claims'])) return false
-  const tokens = value['tokens']
-  return (
-    isRecord(tokens) &&
-    typeof tokens['accessToken'] === 'string' &&
-    typeof tokens['tokenType'] === 'string' &&
-    typeof tokens['expiresAt'] === 'number' &&
-    (tokens['refreshToken'] === undefined || typeof tokens['refreshToken'] === 'string')
-  )
+  return isRecord(value) && typeof value['id'] === 'string' && isRecord(value['claims']) && isDinteroTokens(value['tokens'])
+}
+
+/** The tokens a user (default or the app's own) carries as `user.tokens`, when it carries well-formed ones. @internal */
+export function tokensOf(user: unknown): DinteroTokens | undefined {
+  return isRecord(user) && isDinteroTokens(user['tokens']) ? user['tokens'] : undefined
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from './options.js'
 import { type DinteroTokens, defaultUser } from './session.js'
 import { type DinteroClaims, TokenVerifier } from './token-verifier.js'
+import { refreshVerified, type VerifiedTokens, verifyIssued } from './verified-tokens.js'
 
 /** Passport's `done` for a verify callback: `done(err)`, `done(null, user)` or `done(null, false, info)`. */
 export type VerifyDone = (err: unknown, user?: Express.User | false | null, info?: object) => void
@@ -116,6 +117,39 @@ export class DinteroPasswordStrategy extends Strategy {
     this._client = new DinteroClient(this._options)
     this._verifier = new TokenVerifier(this._options, () => this._client.keys())
     this._mfa = this._options.mfa === 'off' ? undefined : new MfaFlow(this._options, this._client)
+  }
+
+  /**
+   * Exchanges the refresh token for new tokens and verifies the new access token exactly as at sign-in.
+   * The result keeps `tokens.refreshToken` when Dintero returns none, and takes the new one when Dintero
+   * rotates it. For apps that keep tokens outside the session; the `refreshTokens` middleware
+   * does this for session users.
+   *
+   * @param tokens - The customer's current tokens; must include `refreshToken`.
+   * @returns The new tokens with the verified claims of the new access token.
+   * @throws `RefreshRejectedError` (status 401) when Dintero refuses the refresh token (expired, revoked,
+   *   unknown): the customer must sign in again. `TokenVerificationError` (502) when the new access token
+   *   fails verification or names another customer. `UpstreamUnavailableError` (503),
+   *   `UpstreamTimeoutError` (504), `UpstreamError` (502) when Dintero cannot answer. `TypeError` when
+   *   `tokens` has no refresh token.
+   */
+  refresh(tokens: DinteroTokens): Promise<VerifiedTokens> {
+    return refreshVerified(this._client, this._verifier, tokens)
+  }
+
+  /**
+   * Revokes a refresh token at Dintero (`POST /auth/revoke`), so it can no longer be used to refresh.
+   * Access tokens cannot be revoked: they stay valid until they expire. The `logout` helper does
+   * this for session users.
+   *
+   * @param refreshToken - The refresh token to revoke.
+   * @throws A `DinteroError` when Dintero cannot be reached or refuses the call.
+   */
+  revoke(refreshToken: string): Promise<void> {
+    if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
+      return Promise.reject(new TypeError('DinteroPasswordStrategy.revoke requires a refresh token'))
+    }
+    return this._client.revoke(refreshToken)
   }
 
   /** Called by Passport for each sign-in request. */
@@ -229,13 +263,7 @@ export class DinteroPasswordStrategy extends Strategy {
 
   /** Verifies issued tokens and turns them into the application's user. @internal */
   async _finish(req: Request, issued: IssuedTokens): Promise<Action> {
-    const claims = await this._verifier.verify(issued.accessToken)
-    const tokens: DinteroTokens = {
-      accessToken: issued.accessToken,
-      tokenType: issued.tokenType,
-      expiresAt: claims.exp * 1000,
-      ...(issued.refreshToken === undefined ? {} : { refreshToken: issued.refreshToken }),
-    }
+    const { tokens, claims } = await verifyIssued(this._verifier, issued)
     if (!this._verify) return { kind: 'success', user: defaultUser(tokens, claims) }
     return this._callVerify(req, tokens, claims)
   }

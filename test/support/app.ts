@@ -10,8 +10,12 @@ import passport from 'passport'
 import {
   DinteroPasswordStrategy,
   deserializeUser,
+  logout,
+  refreshTokens,
   serializeUser,
   type DinteroStrategyOptions,
+  type LogoutOptions,
+  type RefreshTokensOptions,
   type VerifyFunction,
 } from '../../lib/index.js'
 
@@ -32,12 +36,24 @@ export interface TestApp {
   sessions(): Promise<Record<string, any>>
 }
 
-export async function startApp(options: DinteroStrategyOptions, verify?: VerifyFunction): Promise<TestApp> {
-  const strategy = new DinteroPasswordStrategy(options, verify)
-  return startAppWith(strategy)
+/** Extras for the token-lifecycle tests. */
+export interface AppExtras {
+  /** Mounts `refreshTokens(strategy, refresh)` after `passport.session()`. */
+  refresh?: RefreshTokensOptions
+  /** Mounts POST /logout with `logout(strategy, logout)`. */
+  logout?: LogoutOptions
+  /** Adds routes after the built-in ones (before the error handler). */
+  routes?: (app: express.Express) => void
+  /** express-session's `resave`. Default false. */
+  resave?: boolean
 }
 
-export async function startAppWith(strategy: DinteroPasswordStrategy): Promise<TestApp> {
+export async function startApp(options: DinteroStrategyOptions, verify?: VerifyFunction, extras: AppExtras = {}): Promise<TestApp> {
+  const strategy = new DinteroPasswordStrategy(options, verify)
+  return startAppWith(strategy, extras)
+}
+
+export async function startAppWith(strategy: DinteroPasswordStrategy, extras: AppExtras = {}): Promise<TestApp> {
   const auth = new passport.Passport()
   auth.use(strategy)
   auth.serializeUser(serializeUser)
@@ -48,8 +64,14 @@ export async function startAppWith(strategy: DinteroPasswordStrategy): Promise<T
   const app = express()
   app.use(express.urlencoded({ extended: false, limit: '2mb' }))
   app.use(express.json({ limit: '2mb' }))
-  app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false, store }))
+  app.use(session({ secret: 'test-session-secret', resave: extras.resave ?? false, saveUninitialized: false, store }))
   app.use(auth.session())
+  if (extras.refresh) app.use(refreshTokens(strategy, extras.refresh))
+  if (extras.logout) {
+    app.post('/logout', logout(strategy, extras.logout), (req, res) => {
+      res.json({ signedIn: !!req.user })
+    })
+  }
 
   app.post('/login', (req, res, next) => {
     auth.authenticate(strategy.name, (err: any, user: any, info: any, status: any) => {
@@ -106,6 +128,8 @@ export async function startAppWith(strategy: DinteroPasswordStrategy): Promise<T
   app.get('/messages', (req, res) => {
     res.json({ messages: (req.session as any).messages ?? [] })
   })
+
+  extras.routes?.(app)
 
   app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     outcomes.push({ kind: 'error', error: err })

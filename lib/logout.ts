@@ -1,0 +1,103 @@
+/**
+ * `logout(strategy)`: middleware that signs the customer out at Dintero and locally.
+ *
+ * @packageDocumentation
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { errorLabel, logger } from './debug.js'
+import { destroySession, passportLogout, type SessionRequest } from './session-access.js'
+import { lifecycleOf, type SessionLifecycle } from './session-lifecycle.js'
+import { type DinteroTokens, tokensOf } from './session.js'
+import type { DinteroPasswordStrategy } from './strategy.js'
+
+/** Options of {@link logout}. */
+export interface LogoutOptions {
+  /**
+   * Called when revoking the refresh token at Dintero fails (Dintero unreachable, timeout, an error
+   * answer). The local sign-out goes ahead regardless; the refresh token stays valid at Dintero until it
+   * expires. `err` is a `DinteroError` and never contains the token. Default: the failure is written to
+   * the debug log (`DEBUG=passport-dintero:logout`).
+   */
+  onRevokeError?: (err: unknown, req: Request) => void
+}
+
+const WHO = 'logout'
+const log = logger('logout')
+
+/**
+ * Middleware that signs the customer out: revokes the refresh token at Dintero (when the user has
+ * one), then `req.logout()`, then destroys the session; then calls `next()` so your handler can
+ * redirect or answer. A failed revoke never blocks the local sign-out: it is reported to
+ * `onRevokeError`. A failure to sign out locally (the session store failing) goes to `next(err)`.
+ *
+ * When a refresh of the same session is in flight in this process, it waits for it and revokes the
+ * newest refresh token. Requests of the session still being handled lose the user from their copy of
+ * the session, so finishing them cannot sign the session in again (with {@link refreshTokens} mounted).
+ *
+ * @example
+ * ```ts
+ * app.post('/logout', logout(strategy, { onRevokeError: (err) => console.warn('revoke failed', err.code) }),
+ *   (req, res) => res.redirect('/'))
+ * ```
+ */
+export function logout(strategy: DinteroPasswordStrategy, options: LogoutOptions = {}): RequestHandler {
+  if (typeof strategy?.revoke !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
+  const { onRevokeError } = options
+  if (onRevokeError !== undefined && typeof onRevokeError !== 'function') {
+    throw new TypeError(`${WHO}: option onRevokeError must be a function`)
+  }
+  const lifecycle = lifecycleOf(strategy)
+
+  return function logoutDintero(req: Request, _res: Response, next: NextFunction): void {
+    signOut(strategy, lifecycle, req, onRevokeError).then(
+      () => next(),
+      (err: unknown) => next(err),
+    )
+  }
+}
+
+async function signOut(
+  strategy: DinteroPasswordStrategy,
+  lifecycle: SessionLifecycle,
+  req: Request,
+  onRevokeError: LogoutOptions['onRevokeError'],
+): Promise<void> {
+  const sid = (req as SessionRequest).sessionID
+  const tokens = await newestTokens(lifecycle, sid, tokensOf(req.user))
+  if (tokens?.refreshToken) {
+    try {
+      await strategy.revoke(tokens.refreshToken)
+      log('refresh token revoked')
+    } catch (err) {
+      report(err, req, onRevokeError)
+    }
+  }
+  if (typeof sid === 'string') lifecycle.settle(sid, { kind: 'signed-out' })
+  await passportLogout(req, WHO)
+  const { session } = req as SessionRequest
+  if (session) await destroySession(session)
+  log('signed out')
+}
+
+/** The request's tokens, or those a refresh of the session in flight is about to store (it may rotate the refresh token). */
+async function newestTokens(
+  lifecycle: SessionLifecycle,
+  sid: string | undefined,
+  tokens: DinteroTokens | undefined,
+): Promise<DinteroTokens | undefined> {
+  const inflight = typeof sid === 'string' ? lifecycle.flights.current(sid) : undefined
+  if (!inflight) return tokens
+  const outcome = await inflight.catch(() => undefined)
+  return outcome?.kind === 'renewed' ? outcome.tokens : tokens
+}
+
+function report(err: unknown, req: Request, onRevokeError: LogoutOptions['onRevokeError']): void {
+  log('revoking the refresh token failed (%s); signing out locally anyway', errorLabel(err))
+  if (!onRevokeError) return
+  try {
+    onRevokeError(err, req)
+  } catch (callbackErr) {
+    // The callback's own failure must not block the sign-out either.
+    log('onRevokeError threw (%s)', errorLabel(callbackErr))
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * `refreshTokens(strategy)`: middleware that keeps a signed-in session's Dintero tokens fresh.
+ *
+ * @packageDocumentation
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { errorLabel, logger } from './debug.js'
+import { RefreshRejectedError } from './errors.js'
+import {
+  isNewer,
+  type LiveSession,
+  passportLogout,
+  readStoredUser,
+  saveSession,
+  type SessionStoreLike,
+  sessionOf,
+  storedUserOf,
+} from './session-access.js'
+import { applyTokens, lifecycleOf, type RefreshOutcome, type SessionLifecycle } from './session-lifecycle.js'
+import { type DinteroTokens, tokensOf } from './session.js'
+import type { DinteroPasswordStrategy } from './strategy.js'
+import type { VerifiedTokens } from './verified-tokens.js'
+
+/** Options of {@link refreshTokens}. */
+export interface RefreshTokensOptions {
+  /**
+   * Refresh when the access token expires within this many seconds (fractions allowed; `0` refreshes
+   * only once it has expired). Keep it well below the access token's lifetime (Dintero's live hours),
+   * or every request refreshes. Default is `60`.
+   */
+  window?: number
+}
+
+const WHO = 'refreshTokens'
+const MAX_WINDOW = 86_400
+const log = logger('refresh')
+
+/** The session a request belongs to. */
+interface SessionRef {
+  req: Request
+  session: LiveSession
+  sid: string
+  store: SessionStoreLike
+}
+
+/**
+ * Middleware that keeps the signed-in customer's Dintero tokens fresh. Mount it after
+ * `passport.session()`. On each request of a signed-in user whose access token expires within
+ * `window` seconds, it exchanges the refresh token at Dintero, verifies the new access token exactly as
+ * at sign-in, and stores the new tokens in `req.user` and in the session (keeping the refresh token
+ * when Dintero returns none, taking the new one when Dintero rotates it).
+ *
+ * - Concurrent requests of one session share one refresh call (within this process; each instance of a
+ *   multi-instance app may refresh once, and each first re-reads the session from the store, so it takes
+ *   tokens another instance already stored instead of refreshing again).
+ * - Dintero refuses the refresh token (expired or revoked), or the access token has expired and there is
+ *   no refresh token: the customer is signed out (`req.logout()`, which clears the user from the
+ *   session and regenerates it) and the request continues signed out, so the app's own "sign in" handling
+ *   applies.
+ * - Dintero cannot be reached, or the new token fails verification: when the access token has expired
+ *   the request fails with that `DinteroError` (`next(err)`; `err.status` is 503 for an unreachable
+ *   Dintero, 504 for a timeout, 502 for a bad answer); while it is still valid the request goes ahead with
+ *   it. Either way the session is left unchanged and the next request tries again.
+ *
+ * The user must carry its tokens as `user.tokens` in `req.user` and in the session
+ * (`req.session.passport.user.tokens`): the default user with {@link serializeUser} does; a custom
+ * verify user must keep `tokens` too. Users without tokens (e.g. from another strategy) pass untouched.
+ *
+ * @example
+ * ```ts
+ * app.use(session({ ... }))
+ * app.use(passport.session())
+ * app.use(refreshTokens(strategy))           // or refreshTokens(strategy, { window: 120 })
+ * ```
+ */
+export function refreshTokens(strategy: DinteroPasswordStrategy, options: RefreshTokensOptions = {}): RequestHandler {
+  if (typeof strategy?.refresh !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
+  const windowMs = resolveWindow(options.window) * 1000
+  const lifecycle = lifecycleOf(strategy)
+
+  return function refreshDinteroTokens(req: Request, res: Response, next: NextFunction): void {
+    const tokens = tokensOf(req.user)
+    if (!tokens) {
+      next()
+      return
+    }
+    let ref: SessionRef
+    try {
+      ref = { req, ...sessionOf(req, WHO) }
+    } catch (err) {
+      next(err)
+      return
+    }
+    lifecycle.track(ref.sid, req, res)
+    if (tokens.expiresAt - Date.now() > windowMs) {
+      next()
+      return
+    }
+    keepFresh(strategy, lifecycle, ref, tokens, windowMs).then(
+      () => next(),
+      (err: unknown) => next(err),
+    )
+  }
+}
+
+/** Checks the `window` option; seconds. @internal */
+export function resolveWindow(window: unknown): number {
+  if (window === undefined) return 60
+  if (typeof window !== 'number' || !Number.isFinite(window) || window < 0 || window > MAX_WINDOW) {
+    throw new TypeError(`${WHO}: option window must be a number of seconds from 0 to ${MAX_WINDOW}`)
+  }
+  return window
+}
+
+/** Brings one request's tokens up to date, or signs it out; rejects only when the request must fail. */
+async function keepFresh(
+  strategy: DinteroPasswordStrategy,
+  lifecycle: SessionLifecycle,
+  ref: SessionRef,
+  tokens: DinteroTokens,
+  windowMs: number,
+): Promise<void> {
+  if (!tokens.refreshToken) {
+    if (tokens.expiresAt > Date.now()) return // still valid, and nothing to refresh it with
+    log('access token expired and there is no refresh token: signing out')
+    lifecycle.settle(ref.sid, { kind: 'signed-out' })
+    await passportLogout(ref.req, WHO)
+    return
+  }
+  let outcome: RefreshOutcome
+  try {
+    outcome = await lifecycle.flights.run(ref.sid, () => renew(strategy, lifecycle, ref, tokens, windowMs))
+  } catch (err) {
+    // A misconfiguration (TypeError) always surfaces; Dintero's trouble waits while the token is valid.
+    if (tokens.expiresAt > Date.now() && !(err instanceof TypeError)) {
+      log('refresh failed (%s); the access token is still valid, going ahead with it', errorLabel(err))
+      return
+    }
+    log('refresh failed (%s) and the access token has expired', errorLabel(err))
+    throw err
+  }
+  if (outcome.kind === 'signed-out') {
+    await passportLogout(ref.req, WHO)
+    return
+  }
+  // A request that waited on another's refresh: the leader already updated it; this is a no-op then.
+  applyTokens(storedUserOf(ref.session), outcome)
+  applyTokens(ref.req.user, outcome)
+}
+
+/**
+ * The one refresh of a session: re-reads the session from the store first (another request or instance
+ * may have stored newer tokens since this request loaded it), refreshes, and writes the new tokens only
+ * into a session that is still signed in.
+ */
+async function renew(
+  strategy: DinteroPasswordStrategy,
+  lifecycle: SessionLifecycle,
+  ref: SessionRef,
+  tokens: DinteroTokens,
+  windowMs: number,
+): Promise<RefreshOutcome> {
+  const { session, sid, store } = ref
+  const stored = tokensOfStored(await readStoredUser(store, sid))
+  if (stored === null) return signedOut(lifecycle, sid, 'the session was signed out meanwhile')
+  let base = tokens
+  if (isNewer(stored, tokens)) {
+    if (stored.expiresAt - Date.now() > windowMs) {
+      log('newer tokens are already in the store: taking them')
+      return renewed(lifecycle, sid, await verifiedStored(strategy, stored))
+    }
+    base = stored
+  }
+
+  let fresh: VerifiedTokens
+  try {
+    fresh = await strategy.refresh(base)
+  } catch (err) {
+    if (!(err instanceof RefreshRejectedError)) throw err
+    // With rotating refresh tokens, another instance may have used this one a moment ago.
+    const latest = tokensOfStored(await readStoredUser(store, sid))
+    if (latest && isNewer(latest, base) && latest.expiresAt > Date.now()) {
+      log('refresh token refused, but newer tokens are in the store: taking them')
+      return renewed(lifecycle, sid, await verifiedStored(strategy, latest))
+    }
+    return signedOut(lifecycle, sid, 'Dintero refused the refresh token')
+  }
+
+  // Never write into a session that was signed out while Dintero answered: that would sign it in again.
+  if ((await readStoredUser(store, sid)) === undefined) {
+    const rotated = fresh.tokens.refreshToken
+    if (rotated && rotated !== base.refreshToken) {
+      strategy.revoke(rotated).catch((err: unknown) => log('revoking an orphaned refresh token failed (%s)', errorLabel(err)))
+    }
+    return signedOut(lifecycle, sid, 'the session was signed out during the refresh')
+  }
+  applyTokens(storedUserOf(session), fresh)
+  applyTokens(ref.req.user, fresh)
+  await saveSession(session)
+  log('tokens refreshed and stored')
+  return renewed(lifecycle, sid, fresh)
+}
+
+/** The stored user's tokens; `null` when the session is gone or signed out. */
+function tokensOfStored(user: Record<string, unknown> | undefined): DinteroTokens | null {
+  if (user === undefined) return null
+  const tokens = tokensOf(user)
+  if (!tokens) {
+    throw new TypeError(`${WHO}: the session's user has no tokens; store them with the user (see serializeUser)`)
+  }
+  return tokens
+}
+
+/** Tokens another request stored, with their claims (verified again, as anything put into `req.user` is). */
+async function verifiedStored(strategy: DinteroPasswordStrategy, tokens: DinteroTokens): Promise<VerifiedTokens> {
+  return { tokens, claims: await strategy._verifier.verify(tokens.accessToken) }
+}
+
+function renewed(lifecycle: SessionLifecycle, sid: string, verified: VerifiedTokens): RefreshOutcome {
+  const outcome: RefreshOutcome = { kind: 'renewed', ...verified }
+  lifecycle.settle(sid, outcome)
+  return outcome
+}
+
+function signedOut(lifecycle: SessionLifecycle, sid: string, why: string): RefreshOutcome {
+  log('%s: signing out', why)
+  const outcome: RefreshOutcome = { kind: 'signed-out' }
+  lifecycle.settle(sid, outcome)
+  return outcome
+}

@@ -1,0 +1,102 @@
+/**
+ * The little of express-session and Passport that keeping tokens fresh needs: the request's session,
+ * its store, the signed-in user stored in it, and promise forms of save, destroy and `req.logout`.
+ * Structural types only, so the package needs neither at runtime (any store works).
+ *
+ * @packageDocumentation
+ */
+import type { Request } from 'express'
+import type { DinteroTokens } from './session.js'
+import type { VerifiedTokens } from './verified-tokens.js'
+
+/** Where Passport keeps the signed-in user in the session (`req.session.passport.user`). */
+const PASSPORT_KEY = 'passport'
+
+type Callback = (err?: unknown) => void
+
+/** An express-session session, as far as this package uses it. @internal */
+export interface LiveSession {
+  [key: string]: unknown
+  save(callback: Callback): unknown
+  destroy(callback: Callback): unknown
+}
+
+/** An express-session store, as far as this package uses it. @internal */
+export interface SessionStoreLike {
+  get(sid: string, callback: (err: unknown, session?: Record<string, unknown> | null) => void): void
+}
+
+/** A request with express-session and Passport mounted. @internal */
+export type SessionRequest = Request & {
+  session?: LiveSession
+  sessionID?: string
+  sessionStore?: SessionStoreLike
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+/** The session, its id and its store; throws a `TypeError` naming `who` when express-session is missing. @internal */
+export function sessionOf(req: Request, who: string): { session: LiveSession; sid: string; store: SessionStoreLike } {
+  const { session, sessionID, sessionStore } = req as SessionRequest
+  if (!session || typeof sessionID !== 'string' || !sessionStore || typeof sessionStore.get !== 'function') {
+    throw new TypeError(`${who} needs express-session: mount it after session() and passport.session()`)
+  }
+  return { session, sid: sessionID, store: sessionStore }
+}
+
+/** The Passport user held by session data (`data.passport.user`), or undefined. @internal */
+export function storedUserOf(data: unknown): Record<string, unknown> | undefined {
+  const passport = isRecord(data) ? data[PASSPORT_KEY] : undefined
+  const user = isRecord(passport) ? passport['user'] : undefined
+  return isRecord(user) ? user : undefined
+}
+
+/** Removes the Passport user from session data, so saving it can never sign anyone in again. @internal */
+export function forgetStoredUser(data: unknown): void {
+  const passport = isRecord(data) ? data[PASSPORT_KEY] : undefined
+  if (isRecord(passport)) delete passport['user']
+}
+
+/** The Passport user as the store holds it now (not as this request loaded it); undefined when signed out or gone. @internal */
+export function readStoredUser(store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve, reject) => {
+    store.get(sid, (err, data) => (err ? reject(err) : resolve(storedUserOf(data))))
+  })
+}
+
+/**
+ * Puts verified tokens into a user object, in place (so an application's own class instances stay
+ * what they are): `tokens` always, `claims` when the object has claims. @internal
+ */
+export function putTokens(target: Record<string, unknown>, verified: VerifiedTokens): void {
+  target['tokens'] = { ...verified.tokens }
+  if ('claims' in target) target['claims'] = verified.claims
+}
+
+/**
+ * True when `candidate` are other tokens than `current` (another access or refresh token: a refresh in
+ * the same second as the sign-in may return the same access token with a rotated refresh token) that
+ * live at least as long. @internal
+ */
+export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTokens): candidate is DinteroTokens {
+  if (candidate === undefined || candidate.expiresAt < current.expiresAt) return false
+  return candidate.accessToken !== current.accessToken || candidate.refreshToken !== current.refreshToken
+}
+
+/** `session.save()` as a promise. @internal */
+export function saveSession(session: LiveSession): Promise<void> {
+  return new Promise((resolve, reject) => session.save((err) => (err ? reject(err) : resolve())))
+}
+
+/** `session.destroy()` as a promise. @internal */
+export function destroySession(session: LiveSession): Promise<void> {
+  return new Promise((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())))
+}
+
+/** Passport's `req.logout()` as a promise: clears `req.user`, removes the user from the session and regenerates it. @internal */
+export function passportLogout(req: Request, who: string): Promise<void> {
+  if (typeof req.logout !== 'function') throw new TypeError(`${who} needs Passport: mount passport.session() first`)
+  return new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())))
+}

@@ -1,0 +1,69 @@
+/**
+ * Tokens Dintero issued, verified and shaped into {@link DinteroTokens}: the one path a login and a
+ * refresh both take, so a refreshed access token is checked exactly as a signed-in one was.
+ *
+ * @packageDocumentation
+ */
+import jwt from 'jsonwebtoken'
+import type { DinteroClient, IssuedTokens } from './dintero-client.js'
+import { TokenVerificationError } from './errors.js'
+import type { DinteroTokens } from './session.js'
+import type { DinteroClaims, TokenVerifier } from './token-verifier.js'
+
+/** A customer's tokens with the verified claims of their access token. */
+export interface VerifiedTokens {
+  /** The tokens, ready to store with the signed-in user. */
+  tokens: DinteroTokens
+  /** The verified payload of `tokens.accessToken`. */
+  claims: DinteroClaims
+}
+
+/**
+ * Verifies the access token Dintero issued and builds the tokens to keep. `keptRefreshToken` is used
+ * when Dintero returned no refresh token (a refresh that does not rotate it). @internal
+ */
+export async function verifyIssued(
+  verifier: TokenVerifier,
+  issued: IssuedTokens,
+  keptRefreshToken?: string,
+): Promise<VerifiedTokens> {
+  const claims = await verifier.verify(issued.accessToken)
+  const refreshToken = issued.refreshToken ?? keptRefreshToken
+  const tokens: DinteroTokens = {
+    accessToken: issued.accessToken,
+    tokenType: issued.tokenType,
+    expiresAt: claims.exp * 1000,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+  }
+  return { tokens, claims }
+}
+
+/**
+ * Exchanges `tokens.refreshToken` at Dintero and verifies the new access token. Rejects with
+ * `RefreshRejectedError` when Dintero refuses the refresh token, `TokenVerificationError` when the new
+ * access token fails verification or belongs to another customer, other `DinteroError`s when Dintero
+ * cannot be reached, and `TypeError` when `tokens` has no refresh token. @internal
+ */
+export async function refreshVerified(
+  client: DinteroClient,
+  verifier: TokenVerifier,
+  tokens: DinteroTokens,
+): Promise<VerifiedTokens> {
+  const refreshToken = tokens?.refreshToken
+  if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
+    throw new TypeError('DinteroPasswordStrategy.refresh: tokens has no refreshToken')
+  }
+  const fresh = await verifyIssued(verifier, await client.refresh(refreshToken), refreshToken)
+  // The old access token was verified when it was issued and has stayed server-side; its `sub` names
+  // the customer these tokens belong to. A refresh must never switch the session to someone else.
+  const previousSub = subjectOf(tokens.accessToken)
+  if (previousSub !== undefined && previousSub !== fresh.claims.sub) {
+    throw new TokenVerificationError('Refreshed access token belongs to another customer')
+  }
+  return fresh
+}
+
+function subjectOf(accessToken: string): string | undefined {
+  const payload = jwt.decode(accessToken)
+  return payload !== null && typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : undefined
+}

@@ -1,0 +1,401 @@
+/**
+ * Token lifecycle end to end: refreshTokens() and logout() in Express 5 + express-session + Passport
+ * over real loopback HTTP, against an emulator whose access tokens live 2 seconds. Waits are derived
+ * from each token's own expiresAt.
+ */
+import { expect } from 'chai'
+import {
+  DinteroPasswordStrategy,
+  RefreshRejectedError,
+  TokenVerificationError,
+  UpstreamUnavailableError,
+} from '../../lib/index.js'
+import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { type AppExtras, startAppWith, type TestApp } from '../support/app.js'
+import { Browser } from '../support/browser.js'
+import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
+import { captureDebugLogs, leakedSecrets } from '../support/secrets.js'
+
+const TTL_SECONDS = 2
+const creds = { email: KARI.email, password: KARI.password }
+
+/** Resolves once at most `remainingMs` of the token's life (expiresAt, ms since epoch) is left. */
+function untilRemaining(expiresAt: number, remainingMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - remainingMs - Date.now())))
+}
+
+/** Resolves just after `expiresAt` (ms since epoch) has passed. */
+function untilExpired(expiresAt: number): Promise<void> {
+  return untilRemaining(expiresAt, -25)
+}
+
+/** A window that makes a 2 s token due for refresh right after sign-in. */
+const EARLY_WINDOW = TTL_SECONDS - 0.2
+
+describe('token lifecycle over HTTP (2 s access tokens)', function () {
+  let emu: DinteroEmulator
+  let app: TestApp | undefined
+
+  before(async () => {
+    emu = await startEmulator({ accessTokenTtl: TTL_SECONDS })
+  })
+  after(async () => {
+    await emu.stop()
+  })
+  beforeEach(() => {
+    emu.clearFaults()
+    emu.resetCounts()
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+  })
+
+  async function open(extras: AppExtras = { refresh: { window: 0.5 }, logout: {} }, target = emu): Promise<Browser> {
+    app = await startAppWith(new DinteroPasswordStrategy(strategyOptions(target)), extras)
+    return new Browser(app.url)
+  }
+
+  /** Signs in and returns the tokens the session store holds. */
+  async function signIn(browser: Browser, target = emu): Promise<{ accessToken: string; refreshToken: string; expiresAt: number }> {
+    const res = await browser.post('/login', creds)
+    expect(res.status).to.equal(200)
+    target.resetCounts()
+    return storedTokens()
+  }
+
+  async function storedUsers(): Promise<any[]> {
+    return Object.values(await app!.sessions()).map((s) => s.passport?.user)
+  }
+
+  async function storedTokens(): Promise<any> {
+    const users = (await storedUsers()).filter(Boolean)
+    expect(users).to.have.length(1)
+    return users[0].tokens
+  }
+
+  describe('a session used after its access token expired', () => {
+    it('stays signed in with new tokens, after exactly one refresh call', async () => {
+      const browser = await open()
+      const before = await signIn(browser)
+      await untilExpired(before.expiresAt)
+
+      const me = await browser.get('/me')
+      expect(me.status).to.equal(200)
+      expect(me.json.signedIn).to.equal(true)
+      expect(me.json.expiresAt).to.be.greaterThan(before.expiresAt)
+      expect(emu.count('refresh')).to.equal(1)
+
+      const after = await storedTokens()
+      expect(after.accessToken).to.not.equal(before.accessToken)
+      expect(after.expiresAt).to.equal(me.json.expiresAt)
+      // Dintero returned no refresh token (no rotation): the old one is kept.
+      expect(after.refreshToken).to.equal(before.refreshToken)
+      const user = (await storedUsers())[0]
+      expect(user.claims.exp * 1000).to.equal(after.expiresAt)
+
+      // The next request finds fresh tokens: no second refresh.
+      const again = await browser.get('/me')
+      expect(again.json.expiresAt).to.equal(after.expiresAt)
+      expect(emu.count('refresh')).to.equal(1)
+    })
+
+    it('20 parallel requests of one session make one refresh call and all succeed', async () => {
+      const browser = await open()
+      const before = await signIn(browser)
+      await untilExpired(before.expiresAt)
+
+      const answers = await Promise.all(Array.from({ length: 20 }, () => browser.get('/me')))
+      for (const me of answers) {
+        expect(me.status).to.equal(200)
+        expect(me.json.signedIn).to.equal(true)
+        expect(me.json.expiresAt).to.be.greaterThan(before.expiresAt)
+      }
+      expect(emu.count('refresh')).to.equal(1)
+      expect(new Set(answers.map((a) => a.json.expiresAt)).size).to.equal(1)
+      expect((await storedTokens()).expiresAt).to.equal(answers[0]!.json.expiresAt)
+      expect(app!.strategy).to.be.instanceOf(DinteroPasswordStrategy)
+    })
+
+    it('refreshes ahead of expiry within the window', async () => {
+      const browser = await open({ refresh: { window: EARLY_WINDOW } })
+      const before = await signIn(browser)
+      // Into the token's last second: inside the window, and the new token's whole-second exp differs.
+      await untilRemaining(before.expiresAt, 950)
+      expect(before.expiresAt).to.be.greaterThan(Date.now())
+      const me = await browser.get('/me')
+      expect(me.json.signedIn).to.equal(true)
+      expect(emu.count('refresh')).to.equal(1)
+      expect((await storedTokens()).accessToken).to.not.equal(before.accessToken)
+    })
+
+    it('does not refresh while the token is outside the window', async () => {
+      const browser = await open({ refresh: { window: 0 } })
+      await signIn(browser)
+      const me = await browser.get('/me')
+      expect(me.json.signedIn).to.equal(true)
+      expect(emu.count('refresh')).to.equal(0)
+    })
+  })
+
+  describe('refresh token rotation', () => {
+    let rotating: DinteroEmulator
+    before(async () => {
+      rotating = await startEmulator({ accessTokenTtl: TTL_SECONDS, rotateRefreshTokens: true })
+    })
+    after(async () => {
+      await rotating.stop()
+    })
+
+    it('takes the rotated refresh token; the old one is dead', async () => {
+      const browser = await open(undefined, rotating)
+      const before = await signIn(browser, rotating)
+      await untilExpired(before.expiresAt)
+      expect((await browser.get('/me')).json.signedIn).to.equal(true)
+      const after = await storedTokens()
+      expect(after.refreshToken).to.be.a('string').and.not.equal(before.refreshToken)
+      expect(rotating.isRefreshTokenActive(after.refreshToken)).to.equal(true)
+      expect(rotating.isRefreshTokenActive(before.refreshToken)).to.equal(false)
+      expect(rotating.count('refresh')).to.equal(1)
+    })
+
+    it('a request that loaded the session before the refresh landed does not put the old tokens back', async () => {
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let entered!: () => void
+      const slowEntered = new Promise<void>((resolve) => (entered = resolve))
+      const browser = await open(
+        {
+          refresh: { window: 0.5 },
+          routes: (express) =>
+            express.get('/slow', async (req, res) => {
+              entered()
+              await gate
+              ;(req.session as any).visits = 1 // modified: express-session saves this copy when it ends
+              res.json({ ok: true })
+            }),
+        },
+        rotating,
+      )
+      const before = await signIn(browser, rotating)
+      const slow = browser.get('/slow') // loads the session with the tokens about to be replaced
+      await slowEntered
+      await untilExpired(before.expiresAt)
+      expect((await browser.get('/me')).json.signedIn).to.equal(true) // refresh lands, rotating the token
+      release()
+      expect((await slow).status).to.equal(200)
+
+      const stored = await storedTokens()
+      expect(stored.refreshToken).to.not.equal(before.refreshToken)
+      expect(rotating.isRefreshTokenActive(stored.refreshToken)).to.equal(true)
+      expect((await storedUsers())).to.have.length(1)
+      expect(Object.values(await app!.sessions())[0].visits).to.equal(1)
+      const me = await browser.get('/me')
+      expect(me.json.signedIn).to.equal(true)
+      expect(rotating.count('refresh')).to.equal(1)
+    })
+
+    it('with resave: true, parallel requests past expiry still make one refresh and keep the rotated token', async () => {
+      const browser = await open({ refresh: { window: 0.5 }, resave: true }, rotating)
+      const before = await signIn(browser, rotating)
+      await untilExpired(before.expiresAt)
+      const answers = await Promise.all(Array.from({ length: 10 }, () => browser.get('/me')))
+      expect(answers.map((a) => a.json.signedIn)).to.deep.equal(Array(10).fill(true))
+      expect(rotating.count('refresh')).to.equal(1)
+      const stored = await storedTokens()
+      expect(rotating.isRefreshTokenActive(stored.refreshToken)).to.equal(true)
+      expect((await browser.get('/me')).json.signedIn).to.equal(true)
+      expect(rotating.count('refresh')).to.equal(1)
+    })
+  })
+
+  describe('refresh refused', () => {
+    it('a refresh token revoked at the emulator signs the next request out; the session holds no tokens', async () => {
+      const browser = await open()
+      const before = await signIn(browser)
+      emu.revokeRefreshToken(before.refreshToken)
+      await untilExpired(before.expiresAt)
+
+      const me = await browser.get('/me')
+      expect(me.status).to.equal(401)
+      expect(me.json.signedIn).to.equal(false)
+      // One refresh by the library; Dintero's 401 cannot tell a refused refresh token from a refused
+      // client token, so the client renews its client token once and retries (bounded, see client-token.ts).
+      expect(emu.count('refresh')).to.equal(2)
+      expect(emu.count('client_token')).to.equal(1)
+      const users = await storedUsers()
+      expect(users.filter(Boolean)).to.deep.equal([])
+      expect(JSON.stringify(await app!.sessions())).to.not.include(before.refreshToken)
+
+      // Signed out for good: no more refresh attempts.
+      expect((await browser.get('/me')).json.signedIn).to.equal(false)
+      expect(emu.count('refresh')).to.equal(2)
+    })
+
+    it('an expired access token without a refresh token signs out without calling Dintero', async () => {
+      const noRefresh = await startEmulator({ accessTokenTtl: TTL_SECONDS, clientScopes: ['write:accounts:/auth/users', 'read:accounts'] })
+      try {
+        const browser = await open(undefined, noRefresh)
+        const res = await browser.post('/login', creds)
+        expect(res.status).to.equal(200)
+        const [user] = (await storedUsers()).filter(Boolean)
+        expect(user.tokens.refreshToken).to.equal(undefined)
+        await untilExpired(user.tokens.expiresAt)
+        const me = await browser.get('/me')
+        expect(me.status).to.equal(401)
+        expect(noRefresh.count('refresh')).to.equal(0)
+        expect((await storedUsers()).filter(Boolean)).to.deep.equal([])
+      } finally {
+        await noRefresh.stop()
+      }
+    })
+  })
+
+  describe('Dintero unavailable during the refresh', () => {
+    for (const [name, fault] of [
+      ['answers 503', { status: 503 }],
+      ['drops the connection', { destroy: true }],
+    ] as const) {
+      it(`${name}: the request gets 503, the session is unchanged and works once Dintero is back`, async () => {
+        const browser = await open()
+        const before = await signIn(browser)
+        await untilExpired(before.expiresAt)
+        emu.fault('refresh', fault)
+
+        const failed = await browser.get('/me')
+        expect(failed.status).to.equal(503)
+        expect(failed.json.error).to.equal('ERR_DINTERO_UNAVAILABLE')
+        expect(app!.outcomes.at(-1)!.error).to.be.instanceOf(UpstreamUnavailableError)
+        expect(await storedTokens()).to.deep.equal(before)
+
+        emu.clearFaults() // Dintero is back
+        const failedCalls = emu.count('refresh')
+        const me = await browser.get('/me')
+        expect(me.status).to.equal(200)
+        expect(me.json.signedIn).to.equal(true)
+        expect(me.json.expiresAt).to.be.greaterThan(before.expiresAt)
+        expect(emu.count('refresh')).to.equal(failedCalls + 1)
+        expect((await storedTokens()).expiresAt).to.equal(me.json.expiresAt)
+      })
+    }
+
+    it('goes ahead with the still-valid access token when a refresh ahead of expiry fails', async () => {
+      const browser = await open({ refresh: { window: EARLY_WINDOW } })
+      const before = await signIn(browser)
+      await untilRemaining(before.expiresAt, 950)
+      emu.fault('refresh', { status: 503, times: 1 })
+      const me = await browser.get('/me')
+      expect(me.status).to.equal(200)
+      expect(me.json.expiresAt).to.equal(before.expiresAt)
+      expect(await storedTokens()).to.deep.equal(before)
+      expect(emu.count('refresh')).to.equal(1)
+    })
+  })
+
+  describe('logout', () => {
+    it('revokes the refresh token once, signs out and destroys the session', async () => {
+      const browser = await open()
+      const before = await signIn(browser)
+      const res = await browser.request('/logout', { method: 'POST' })
+      expect(res.status).to.equal(200)
+      expect(res.json.signedIn).to.equal(false)
+      expect(emu.count('revoke')).to.equal(1)
+      expect(emu.isRefreshTokenActive(before.refreshToken)).to.equal(false)
+      const refused = await app!.strategy.refresh({ ...before, tokenType: 'Bearer' }).catch((e: unknown) => e)
+      expect(refused).to.be.instanceOf(RefreshRejectedError)
+      expect(await app!.sessions()).to.deep.equal({})
+      expect((await browser.get('/me')).json.signedIn).to.equal(false)
+    })
+
+    it('a failed revoke never blocks the local sign-out, and is reported', async () => {
+      const reported: unknown[] = []
+      const browser = await open({ refresh: { window: 0.5 }, logout: { onRevokeError: (err) => reported.push(err) } })
+      const before = await signIn(browser)
+      emu.fault('revoke', { status: 503 })
+      const res = await browser.request('/logout', { method: 'POST' })
+      expect(res.status).to.equal(200)
+      expect(res.json.signedIn).to.equal(false)
+      expect(reported).to.have.length(1)
+      expect(reported[0]).to.be.instanceOf(UpstreamUnavailableError)
+      expect(await app!.sessions()).to.deep.equal({})
+      expect((await browser.get('/me')).json.signedIn).to.equal(false)
+      expect(emu.isRefreshTokenActive(before.refreshToken)).to.equal(true)
+    })
+
+    it('signed out already: no revoke call, still answers', async () => {
+      const browser = await open()
+      const res = await browser.request('/logout', { method: 'POST' })
+      expect(res.status).to.equal(200)
+      expect(emu.count('revoke')).to.equal(0)
+    })
+  })
+
+  describe('strategy.refresh and strategy.revoke (tokens kept elsewhere)', () => {
+    async function signedIn() {
+      const strategy = new DinteroPasswordStrategy(strategyOptions(emu))
+      app = await startAppWith(strategy)
+      const browser = new Browser(app.url)
+      const tokens = { ...(await signIn(browser)), tokenType: 'Bearer' }
+      return { strategy, tokens }
+    }
+
+    it('refresh returns verified tokens and keeps the refresh token when Dintero returns none', async () => {
+      const { strategy, tokens } = await signedIn()
+      const { tokens: next, claims } = await strategy.refresh(tokens)
+      expect(next.refreshToken).to.equal(tokens.refreshToken)
+      expect(next.expiresAt).to.equal(claims.exp * 1000)
+      expect(claims.email).to.equal(KARI.email)
+      expect(next.tokenType).to.equal('Bearer')
+      expect(emu.count('refresh')).to.equal(1)
+    })
+
+    it('refresh refuses a new access token for another customer', async () => {
+      const { strategy, tokens } = await signedIn()
+      emu.fault('refresh', { accessToken: (claims, e) => e.signToken({ ...claims, sub: 'someone-else' }) })
+      const err = await strategy.refresh(tokens).catch((e: unknown) => e)
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect((err as Error).message).to.match(/another customer/)
+    })
+
+    it('refresh verifies the new access token as at sign-in (a token signed with another key is refused)', async () => {
+      const { strategy, tokens } = await signedIn()
+      emu.fault('refresh', { accessToken: 'wrong-key' })
+      expect(await strategy.refresh(tokens).catch((e: unknown) => e)).to.be.instanceOf(TokenVerificationError)
+    })
+
+    it('refresh without a refresh token is a TypeError, and nothing is sent', async () => {
+      const { strategy, tokens } = await signedIn()
+      const { refreshToken: _dropped, ...withoutRefresh } = tokens
+      expect(await strategy.refresh(withoutRefresh).catch((e: unknown) => e)).to.be.instanceOf(TypeError)
+      expect(emu.count('refresh')).to.equal(0)
+    })
+
+    it('revoke makes the refresh token unusable', async () => {
+      const { strategy, tokens } = await signedIn()
+      await strategy.revoke(tokens.refreshToken)
+      expect(emu.isRefreshTokenActive(tokens.refreshToken)).to.equal(false)
+      expect(await strategy.refresh(tokens).catch((e: unknown) => e)).to.be.instanceOf(RefreshRejectedError)
+    })
+  })
+
+  it('writes no token to the debug log while refreshing, refusing and logging out', async () => {
+    const capture = captureDebugLogs()
+    try {
+      const browser = await open()
+      const first = await signIn(browser)
+      await untilExpired(first.expiresAt)
+      await browser.get('/me')
+      const second = await storedTokens()
+      await browser.request('/logout', { method: 'POST' })
+      const leaks = leakedSecrets(capture.lines.join('\n'), {
+        firstAccess: first.accessToken,
+        refresh: first.refreshToken,
+        secondAccess: second.accessToken,
+      })
+      expect(capture.lines.some((l) => l.includes('tokens refreshed'))).to.equal(true)
+      expect(leaks).to.deep.equal([])
+    } finally {
+      capture.stop()
+    }
+  })
+})
