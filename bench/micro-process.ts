@@ -1,0 +1,70 @@
+/**
+ * Micro-benchmark of the token-verification path, in its own process:
+ * `micro-process.ts EMULATOR_INFO_JSON DURATION_MS USER PASSWORD`. Gets one real access token and the
+ * key set from the emulator, then alternates batches of the library's `TokenVerifier.verify` (warm key
+ * cache) with bare `crypto.verify('sha256', …)` on a prepared KeyObject and prepared buffers, and
+ * answers `ready` with both rates.
+ */
+import { createPublicKey, verify } from 'node:crypto'
+import { TokenVerifier } from '../lib/token-verifier.js'
+import type { DinteroJwk } from '../lib/dintero-client.js'
+import type { EmulatorInfo } from './emulator-process.js'
+import { serve } from './ipc.js'
+
+/** Verifications per second. */
+export interface MicroResult {
+  library: number
+  raw: number
+}
+
+const [infoJson = '{}', duration = '1000', email = '', password = ''] = process.argv.slice(2)
+const emu = JSON.parse(infoJson) as EmulatorInfo
+const api = `${emu.baseUrl}/v1/accounts/${emu.accountId}`
+
+async function call(path: string, authorization: string, body?: object): Promise<any> {
+  const res = await fetch(api + path, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
+  if (!res.ok) throw new Error(`${path}: ${res.status}`)
+  return res.json()
+}
+
+const basic = `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')}`
+const client = (await call('/auth/token', basic, { grant_type: 'client_credentials', audience: emu.audience })).access_token as string
+const token = (await call('/customers/login', `Bearer ${client}`, { email, password, audience: emu.audience, type: 'customer' }))
+  .access_token as string
+const jwks = (await call('/auth/keys', `Bearer ${client}`)) as DinteroJwk[]
+
+const verifier = new TokenVerifier(
+  { audience: emu.audience, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 600_000, jwksRequestsPerMinute: 10 },
+  async () => jwks,
+)
+await verifier.verify(token) // warms the key cache
+
+const kid = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()).kid as string
+const key = createPublicKey({ key: jwks.find((k) => k.kid === kid) as any, format: 'jwk' })
+const dot = token.lastIndexOf('.')
+const signed = Buffer.from(token.slice(0, dot))
+const signature = Buffer.from(token.slice(dot + 1), 'base64url')
+if (!verify('sha256', signed, key, signature)) throw new Error('raw verify refused the token')
+
+const BATCH = 200
+let libraryOps = 0
+let libraryMs = 0
+let rawOps = 0
+let rawMs = 0
+const end = performance.now() + Number(duration)
+while (performance.now() < end) {
+  let t = performance.now()
+  for (let i = 0; i < BATCH; i++) await verifier.verify(token)
+  libraryMs += performance.now() - t
+  libraryOps += BATCH
+  t = performance.now()
+  for (let i = 0; i < BATCH; i++) if (!verify('sha256', signed, key, signature)) throw new Error('refused')
+  rawMs += performance.now() - t
+  rawOps += BATCH
+}
+const result: MicroResult = { library: (libraryOps / libraryMs) * 1000, raw: (rawOps / rawMs) * 1000 }
+serve(result, () => undefined)
