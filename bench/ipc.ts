@@ -21,9 +21,10 @@ export class Child {
   }
 
   /** Forks `script` (a path relative to bench/) with tsx and waits for its `ready` answer. */
-  static async start<T>(script: string, args: string[]): Promise<{ child: Child; ready: T }> {
+  static async start<T>(script: string, args: string[], extraExecArgv: string[] = []): Promise<{ child: Child; ready: T }> {
     const path = fileURLToPath(new URL(script, import.meta.url))
-    const proc = fork(path, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const execArgv = ['--import', 'tsx', ...extraExecArgv]
+    const proc = fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     const child = new Child(proc)
     const ready = await new Promise<T>((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)))
