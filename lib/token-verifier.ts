@@ -1,16 +1,18 @@
 /**
  * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
- * (jwks-rsa, with its cache and rate limit, through a fetcher on `/auth/keys`), then jsonwebtoken with
- * RS256 pinned, `exp` required, `aud` checked, `iss` checked when configured.
+ * (jwks-rsa, with its cache and rate limit, through a fetcher on `/auth/keys`; the parsed key kept per
+ * `kid`), then the RS256 signature and the claims (`exp` required, `aud` checked, `iss` checked when
+ * configured) in {@link verifyJwt}.
  *
  * @packageDocumentation
  */
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import jwt, { type JwtPayload } from 'jsonwebtoken'
+import type { JwtPayload } from 'jsonwebtoken'
 import jwksRsa from 'jwks-rsa'
 import { logger } from './debug.js'
 import type { DinteroJwk } from './dintero-client.js'
 import { DinteroError, TokenVerificationError } from './errors.js'
+import { ALGORITHM, type ClaimRules, decodeJwt, verifyJwt } from './jwt-rs256.js'
 
 /** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
 export interface DinteroClaims extends JwtPayload {
@@ -34,17 +36,20 @@ export interface TokenVerifierOptions {
 
 /** Longest token accepted, in characters: real ones are a few KB; this bounds the work an attacker can cause. */
 export const MAX_TOKEN_LENGTH = 16 * 1024
-const ALGORITHM = 'RS256'
 const log = logger('verify')
 
 /**
- * Verifies tokens against one account's key set. Parsed keys are kept per jwks-rsa key object, so a
- * PEM is parsed once per key, not once per login. @internal
+ * Verifies tokens against one account's key set. Parsed keys are kept per `kid` for as long as
+ * jwks-rsa would trust them (`jwksCacheMaxAge`), so a sign-in with a known key costs no PEM parse and
+ * no trip through jwks-rsa's cache. @internal
  */
 export class TokenVerifier {
   private readonly _jwks: jwksRsa.JwksClient
   private readonly _parsed = new WeakMap<jwksRsa.SigningKey, KeyObject>()
-  private readonly _verifyOptions: jwt.VerifyOptions & { complete?: false }
+  /** Parsed keys by `kid`, with when to stop trusting them without asking jwks-rsa again (ms since epoch). */
+  private readonly _byKid = new Map<string, { key: KeyObject; until: number }>()
+  private readonly _maxAge: number
+  private readonly _rules: ClaimRules
 
   constructor(options: TokenVerifierOptions, fetchKeys: () => Promise<DinteroJwk[]>) {
     this._jwks = new jwksRsa.JwksClient({
@@ -58,39 +63,46 @@ export class TokenVerifier {
       rateLimit: true,
       jwksRequestsPerMinute: options.jwksRequestsPerMinute,
     })
-    this._verifyOptions = {
-      algorithms: [ALGORITHM],
+    this._maxAge = options.jwksCacheMaxAge
+    this._rules = {
       audience: options.audience,
+      issuer: options.issuer === undefined ? undefined : typeof options.issuer === 'string' ? [options.issuer] : options.issuer,
       clockTolerance: options.clockTolerance,
-      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     }
   }
 
   /** Verifies `token` and returns its claims; rejects with {@link TokenVerificationError} or, when the key set cannot be fetched, the fetch's {@link DinteroError}. */
   async verify(token: string): Promise<DinteroClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('Access token is larger than any Dintero token')
-    const decoded = jwt.decode(token, { complete: true })
-    if (!decoded || typeof decoded.payload !== 'object') throw new TokenVerificationError('Access token is not a JWT')
+    const jwt = decodeJwt(token)
+    if (!jwt) throw new TokenVerificationError('Access token is not a JWT')
     // Refuse other algorithms before looking up a key: `none` and HS256 tokens never cost a key fetch.
-    if (decoded.header.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
+    if (jwt.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
     // Dintero's tokens name their key. Without a kid, jwks-rsa would pick the only key in a one-key
     // set; refuse instead, so a key is only ever used when the token asks for it by name.
-    const kid = decoded.header.kid
-    if (typeof kid !== 'string' || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
-    const key = await this._key(kid)
-    let payload: JwtPayload
-    try {
-      payload = jwt.verify(token, key, this._verifyOptions) as JwtPayload
-    } catch (err) {
-      // jsonwebtoken's messages name the failed check ("jwt expired", "jwt audience invalid…") and
-      // never contain the token itself.
-      const reason = err instanceof Error ? err.message : 'verification failed'
-      log('token refused: %s', reason)
-      throw new TokenVerificationError(`Access token failed verification: ${reason}`)
+    const kid = jwt.kid
+    if (kid === undefined || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
+    const now = Date.now()
+    const known = this._byKid.get(kid)
+    const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
+    const result = verifyJwt(jwt, key, this._rules, now)
+    if ('refused' in result) {
+      // The reason names the failed check ("expired", "audience invalid"…), never the token.
+      log('token refused: %s', result.refused)
+      throw new TokenVerificationError(`Access token failed verification: ${result.refused}`)
     }
-    if (typeof payload.exp !== 'number') throw new TokenVerificationError('Access token has no exp claim')
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new TokenVerificationError('Access token has no sub claim')
+    const payload = result.payload
+    if (typeof payload['sub'] !== 'string' || payload['sub'].length === 0) throw new TokenVerificationError('Access token has no sub claim')
     return payload as DinteroClaims
+  }
+
+  /** The key from jwks-rsa, remembered by `kid` until `now + jwksCacheMaxAge`. */
+  private async _keyFor(kid: string, now: number): Promise<KeyObject> {
+    const key = await this._key(kid)
+    // Forget keys no longer trusted, so rotations cannot pile entries up.
+    for (const [k, entry] of this._byKid) if (entry.until <= now) this._byKid.delete(k)
+    this._byKid.set(kid, { key, until: now + this._maxAge })
+    return key
   }
 
   private async _key(kid: string): Promise<KeyObject> {

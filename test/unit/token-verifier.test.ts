@@ -102,6 +102,20 @@ describe('TokenVerifier', () => {
     expect(await rejection(strict.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
   })
 
+  it('stops trusting a key removed from the key set once jwksCacheMaxAge has passed', async () => {
+    const short = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 20, jwksRequestsPerMinute: 10 }, async () => {
+      fetches++
+      return served
+    })
+    expect((await short.verify(sign({}))).sub).to.equal('c1')
+    expect((await short.verify(sign({}))).sub).to.equal('c1')
+    expect(fetches).to.equal(1)
+    served = [b.jwk]
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(await rejection(short.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
+    expect(fetches).to.be.at.least(2)
+  })
+
   it('rate limits key-set fetches for unknown kids', async () => {
     await verifier.verify(sign({}))
     for (let i = 0; i < 30; i++) {
