@@ -4,9 +4,7 @@
  * error mapping, no timeouts: not safe, only a yardstick.
  */
 import http from 'node:http'
-import type { Authenticator } from 'passport'
-import type { RequestHandler } from 'express'
-import type { EmulatorInfo } from '../emulator-process.js'
+import type { LoginRoute } from './types.js'
 
 const agent = new http.Agent({ keepAlive: true })
 
@@ -34,7 +32,7 @@ function postJson(url: URL, authorization: string, body: object): Promise<{ stat
 }
 
 /** Sets up serialization on `auth` and returns the login middleware. */
-export function floorLogin(auth: Authenticator, emu: EmulatorInfo): RequestHandler {
+export const floorLogin: LoginRoute = (auth, emu) => {
   const api = `${emu.baseUrl}/v1/accounts/${emu.accountId}`
   const loginUrl = new URL(`${api}/customers/login`)
   const basic = `Basic ${Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')}`

@@ -4,15 +4,13 @@
  * customers/login, then the access token verified with a jwks-rsa client (default options, created
  * once, its key-set fetch authorised with a client token) and jsonwebtoken. HTTP with `fetch`.
  */
-import type { Authenticator } from 'passport'
-import type { RequestHandler } from 'express'
 import jwt, { type JwtPayload } from 'jsonwebtoken'
 import jwksRsa from 'jwks-rsa'
 import { Strategy as LocalStrategy } from 'passport-local'
-import type { EmulatorInfo } from '../emulator-process.js'
+import type { LoginRoute } from './types.js'
 
 /** Registers a passport-local strategy on `auth` and returns the login middleware. */
-export function handRolledLogin(auth: Authenticator, emu: EmulatorInfo): RequestHandler {
+export const handRolledLogin: LoginRoute = (auth, emu) => {
   const api = `${emu.baseUrl}/v1/accounts/${emu.accountId}`
   const basic = Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')
 
