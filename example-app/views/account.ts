@@ -19,20 +19,19 @@ export interface AccountView {
 }
 
 const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1000],
-]
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'always' })
 
-/** "in 23 hours", "in 5 minutes"; "expired" once past. */
+/** "in 23 hours", "in 5 minutes", "in 3 days"; "expired" once past. */
 export function describeExpiry(expiresAt: number, now: number): string {
   const left = expiresAt - now
   if (left <= 0) return 'expired'
-  const [unit, size] = UNITS.find(([, ms]) => left >= ms) ?? ['second', 1000]
-  return RELATIVE.format(Math.round(left / size), unit)
+  // Round to minutes first, so 59 minutes and 59.5 seconds reads "in 1 hour", not "in 60 minutes".
+  const minutes = Math.round(left / 60_000)
+  if (minutes < 1) return 'in less than a minute'
+  if (minutes < 60) return RELATIVE.format(minutes, 'minute')
+  const hours = Math.round(minutes / 60)
+  if (hours < 48) return RELATIVE.format(hours, 'hour')
+  return RELATIVE.format(Math.round(hours / 24), 'day')
 }
 
 export function accountPage(ctx: PageContext, view: AccountView): SafeHtml {
