@@ -54,7 +54,7 @@ export class Child {
 }
 
 /** In a child: reports readiness with `ready`, then answers each question with `answer(question)`. */
-export function serve(ready: unknown, answer: (question: Question) => unknown | Promise<unknown>): void {
+export function serve(ready: unknown, answer: (question: Question) => unknown): void {
   process.on('message', (question: Question) => {
     void Promise.resolve(answer(question)).then((value) => process.send?.({ id: question.id, answer: value }))
   })

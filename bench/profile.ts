@@ -3,7 +3,6 @@
  * runs that login route under load against the emulator (5 ms latency) and writes the app's V8 CPU
  * profile to bench-profiles/ (open it in Chrome DevTools).
  */
-import type { RouteName } from './app-process.js'
 import type { EmulatorInfo } from './emulator-process.js'
 import { Child, type ProcessStats } from './ipc.js'
 import { LoadGenerator } from './load.js'

@@ -106,7 +106,7 @@ export class HttpClient {
       const r = this._request(url, { method: req.method, headers, agent: this._agent })
       const remaining = Math.max(1, deadline - performance.now())
       // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
-      const finish = (err: unknown, value?: JsonResponse) => {
+      const finish = (err: Error | undefined, value?: JsonResponse) => {
         clearTimeout(timer)
         if (err) {
           r.destroy()

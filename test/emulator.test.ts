@@ -3,6 +3,7 @@ import { createHmac, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { expect } from 'chai';
 import { DinteroEmulator, MAX_REQUEST_BODY_BYTES, type AccessTokenTamper, type MfaCodeMessage } from '../lib/testing/index.js';
 import {
@@ -993,6 +994,6 @@ async function expectRejects(promise: Promise<unknown>, pattern: RegExp): Promis
     error = caught;
   }
   expect(error, 'expected a rejection').to.be.instanceOf(Error);
-  const messages = [(error as Error).name, (error as Error).message, String((error as Error).cause ?? '')].join(' ');
+  const messages = [(error as Error).name, (error as Error).message, inspect((error as Error).cause ?? '')].join(' ');
   expect(messages).to.match(pattern);
 }

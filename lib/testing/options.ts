@@ -148,5 +148,5 @@ function stringList(name: string, value: unknown): readonly string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new TypeError(`DinteroEmulator: ${name} must be an array of strings`);
   }
-  return Object.freeze([...(value as string[])]);
+  return Object.freeze([...value]);
 }

@@ -123,7 +123,7 @@ describe('MFA two-step sign-in over HTTP', function () {
       const seen: string[] = []
       const browser = await open({ mfaGrantType: 'mfa_oob' }, async (tokens, claims) => {
         seen.push(claims.sub)
-        return { id: claims.sub, claims, tokens } as Express.User
+        return { id: claims.sub, claims, tokens }
       })
       await browser.post('/login', ola)
       const code = emu.lastMfaCode(OLA.email)!

@@ -160,7 +160,7 @@ describe('DinteroPasswordStrategy over HTTP', function () {
   })
 
   describe('upstream trouble: error with a DinteroError, never fail or success', () => {
-    const cases: Array<[string, () => void, Function, number, object?]> = [
+    const cases: Array<[string, () => void, abstract new (...args: never[]) => Error, number, object?]> = [
       ['a 500 on login', () => emu.fault('login', { status: 500 }), UpstreamError, 502],
       ['a 502 on login', () => emu.fault('login', { status: 502 }), UpstreamUnavailableError, 503],
       ['a 503 on login', () => emu.fault('login', { status: 503 }), UpstreamUnavailableError, 503],
@@ -260,13 +260,13 @@ describe('DinteroPasswordStrategy over HTTP', function () {
 
   describe('verify callback', () => {
     it('its user becomes req.user', async () => {
-      const browser = await open({}, (tokens, claims, done) => done(null, { id: `app-${claims.sub}`, claims, tokens } as any))
+      const browser = await open({}, (tokens, claims, done) => done(null, { id: `app-${claims.sub}`, claims, tokens }))
       const res = await browser.post('/login', creds)
       expect(res.json.id).to.match(/^app-/)
     })
 
     it('may return a promise of a user', async () => {
-      const browser = await open({}, async (tokens, claims) => ({ id: 'from-promise', claims, tokens }) as any)
+      const browser = await open({}, async (tokens, claims) => ({ id: 'from-promise', claims, tokens }))
       expect((await browser.post('/login', creds)).json.id).to.equal('from-promise')
     })
 
@@ -315,7 +315,7 @@ describe('DinteroPasswordStrategy over HTTP', function () {
 
     it('gets the request first with passReqToCallback', async () => {
       const strategy = new DinteroPasswordStrategy({ ...strategyOptions(emu), passReqToCallback: true }, (req, tokens, claims, done) =>
-        done(null, { id: `${req.body.email}|${claims.sub}`, claims, tokens } as any),
+        done(null, { id: `${req.body.email}|${claims.sub}`, claims, tokens }),
       )
       app = await startAppWith(strategy)
       const res = await new Browser(app.url).post('/login', creds)

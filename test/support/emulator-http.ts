@@ -70,7 +70,7 @@ export async function clientBearer(emu: DinteroEmulator): Promise<string> {
   if (result.status !== 200 || typeof result.json?.['access_token'] !== 'string') {
     throw new Error(`client token request failed: ${result.status} ${result.text}`);
   }
-  return `Bearer ${result.json['access_token'] as string}`;
+  return `Bearer ${result.json['access_token']}`;
 }
 
 /** `POST customers/login` with a fresh client token. */

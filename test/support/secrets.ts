@@ -36,7 +36,7 @@ export function renderAll(value: unknown): string {
   } catch {
     // circular: inspect covered it
   }
-  if (value instanceof Error) parts.push(value.message, value.stack ?? '', String(value.cause ?? ''))
+  if (value instanceof Error) parts.push(value.message, value.stack ?? '', inspect(value.cause ?? ''))
   return parts.join('\n')
 }
 

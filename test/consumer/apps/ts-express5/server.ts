@@ -21,7 +21,6 @@ interface AppUser {
   tokens: DinteroTokens
 }
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends AppUser {}
