@@ -1,0 +1,60 @@
+/**
+ * Turns what the strategy says about a refused sign-in, or an error on the way, into words for the
+ * person at the keyboard and the status the page is sent with.
+ */
+import type { DinteroFailureInfo } from 'passport-dintero'
+
+/** What the sign-in page shows after a refusal. */
+export interface LoginFailure {
+  /** Status of the re-rendered sign-in page. */
+  status: number
+  /** The message, in plain words. */
+  message: string
+}
+
+/** What the person filled in (only whether they did: the values are not needed). */
+export interface FilledIn {
+  username: boolean
+  password: boolean
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
+function waitWords(seconds: number | undefined): string {
+  if (seconds === undefined || seconds <= 60) return 'a minute'
+  const minutes = Math.ceil(seconds / 60)
+  return `${minutes} minutes`
+}
+
+/** Maps the strategy's failure (`info`, `status`) onto a message and a status. */
+export function describeLoginFailure(info: unknown, status: number | undefined, filled: FilledIn): LoginFailure {
+  const failure = (typeof info === 'object' && info !== null ? info : {}) as Partial<DinteroFailureInfo>
+  switch (failure.code) {
+    case 'ERR_DINTERO_INVALID_CREDENTIALS':
+      // One message for an unknown account and a wrong password, as Dintero and the strategy give.
+      return { status: 401, message: 'That email address or phone number and password do not match. Check them and try again.' }
+    case 'ERR_DINTERO_MFA_REQUIRED':
+      return { status: 401, message: 'This account needs a one-time code to sign in, which this site does not support yet.' }
+    case 'ERR_DINTERO_RATE_LIMITED':
+      return { status: 429, message: `Too many sign-in attempts. Wait ${waitWords(failure.retryAfter)} and try again.` }
+  }
+  if (status === 400) {
+    if (!filled.username && !filled.password) return { status, message: 'Enter your email address or phone number and your password.' }
+    if (!filled.username) return { status, message: 'Enter your email address or phone number.' }
+    if (!filled.password) return { status, message: 'Enter your password.' }
+    // The strategy's own validation messages are written for people (e.g. the phone number format).
+    return { status, message: typeof failure.message === 'string' ? sentence(failure.message) : 'Check what you typed and try again.' }
+  }
+  return { status: status ?? 401, message: 'We could not sign you in. Try again.' }
+}
+
+/** Error codes that mean Dintero cannot be used right now (down, slow, or answering nonsense). */
+const UPSTREAM_CODES = new Set(['ERR_DINTERO_UPSTREAM', 'ERR_DINTERO_UNAVAILABLE', 'ERR_DINTERO_TIMEOUT', 'ERR_DINTERO_TOKEN_INVALID'])
+
+/** True for an error that means Dintero is unavailable: shown as a friendly 503 page. */
+export function isUpstreamError(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+  return typeof code === 'string' && UPSTREAM_CODES.has(code)
+}

@@ -1,0 +1,59 @@
+/**
+ * Runs the example app: `npm start`. Reads the environment (see config.ts and the README), starts
+ * the bundled emulator when no Dintero account is configured, and listens on `PORT` (default 3000).
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { DinteroEmulator } from 'passport-dintero/testing'
+import { createApp } from './app.js'
+import { ConfigError, readConfig } from './config.js'
+import { DEMO_CREDENTIALS, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
+
+async function main(): Promise<void> {
+  const config = readConfig(process.env)
+  let emulator: DinteroEmulator | undefined
+  if (!config.dintero) emulator = await startDemoEmulator()
+
+  if (config.sessionSecret === undefined && config.dintero) {
+    console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the server restarts.')
+  }
+  const app = createApp({
+    dintero: config.dintero ?? emulatorStrategyOptions(emulator!),
+    sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
+    secureCookies: config.production,
+    ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
+    ...(emulator ? { demo: DEMO_CREDENTIALS } : {}),
+  })
+
+  const server = createServer(app)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  console.log(`Example app: http://localhost:${port}`)
+  if (emulator) {
+    console.log(`Mode: emulator (no DINTERO_* settings), Dintero emulator at ${emulator.baseUrl}`)
+    console.log(`Demo sign-in: ${DEMO_CREDENTIALS.username} / ${DEMO_CREDENTIALS.password}`)
+  } else {
+    console.log(`Mode: Dintero account ${config.dintero!.accountId}`)
+  }
+
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    server.close(() => {
+      void (emulator?.stop() ?? Promise.resolve()).then(() => process.exit(0))
+    })
+    server.closeAllConnections()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : err)
+  process.exit(1)
+})

@@ -1,0 +1,58 @@
+/**
+ * The example app's view helpers: escaping, expiry wording, refusal wording.
+ */
+import { expect } from 'chai'
+import { describeLoginFailure, isUpstreamError } from '../../example-app/login-failure.js'
+import { describeExpiry } from '../../example-app/views/account.js'
+import { escapeHtml, html } from '../../example-app/views/html.js'
+
+describe('example app: views', () => {
+  describe('html', () => {
+    it('escapes every interpolated string, and keeps nested html as markup', () => {
+      const name = `<b>"Kari" & 'Ola'</b>`
+      const out = html`<p title="${name}">${name} ${html`<i>${name}</i>`} ${[name, html`<br>`]} ${null}${undefined}${false}${3}</p>`
+      const escaped = '&lt;b&gt;&quot;Kari&quot; &amp; &#39;Ola&#39;&lt;/b&gt;'
+      expect(out.value).to.equal(`<p title="${escaped}">${escaped} <i>${escaped}</i> ${escaped}<br> 3</p>`)
+      expect(escapeHtml('a&b')).to.equal('a&amp;b')
+    })
+  })
+
+  describe('describeExpiry', () => {
+    const now = Date.UTC(2025, 0, 1)
+    it('words the time left', () => {
+      expect(describeExpiry(now + 3_599_500, now)).to.equal('in 1 hour')
+      expect(describeExpiry(now + 5 * 60_000, now)).to.equal('in 5 minutes')
+      expect(describeExpiry(now + 20_000, now)).to.equal('in less than a minute')
+      expect(describeExpiry(now + 24 * 3_600_000, now)).to.equal('in 24 hours')
+      expect(describeExpiry(now + 3 * 86_400_000, now)).to.equal('in 3 days')
+      expect(describeExpiry(now - 1, now)).to.equal('expired')
+    })
+  })
+
+  describe('describeLoginFailure', () => {
+    const filled = { username: true, password: true }
+    it('maps the codes and statuses the strategy gives', () => {
+      expect(describeLoginFailure({ message: 'x', code: 'ERR_DINTERO_INVALID_CREDENTIALS' }, 401, filled).status).to.equal(401)
+      expect(describeLoginFailure({ message: 'x', code: 'ERR_DINTERO_RATE_LIMITED' }, 429, filled)).to.deep.equal({
+        status: 429,
+        message: 'Too many sign-in attempts. Wait a minute and try again.',
+      })
+      expect(describeLoginFailure({ message: 'x', code: 'ERR_DINTERO_RATE_LIMITED', retryAfter: 601 }, 429, filled).message).to.include('11 minutes')
+      expect(describeLoginFailure({ message: 'Password must be 4 to 255 characters' }, 400, filled)).to.deep.equal({
+        status: 400,
+        message: 'Password must be 4 to 255 characters.',
+      })
+      expect(describeLoginFailure({ message: 'Sign-in was refused' }, 401, filled)).to.deep.equal({
+        status: 401,
+        message: 'We could not sign you in. Try again.',
+      })
+    })
+
+    it('tells upstream errors by code', () => {
+      expect(isUpstreamError({ code: 'ERR_DINTERO_TIMEOUT' })).to.equal(true)
+      expect(isUpstreamError({ code: 'ERR_DINTERO_CLIENT_AUTH' })).to.equal(false)
+      expect(isUpstreamError(new Error('x'))).to.equal(false)
+      expect(isUpstreamError(null)).to.equal(false)
+    })
+  })
+})
