@@ -1,0 +1,256 @@
+/**
+ * The example app: a small sign-in site built on passport-dintero, as a user's app would be.
+ * `createApp` builds it and never listens (tests and `server.ts` do that).
+ */
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express'
+import session, { type Store } from 'express-session'
+import { rateLimit } from 'express-rate-limit'
+import helmet from 'helmet'
+import passport from 'passport'
+import {
+  DinteroPasswordStrategy,
+  type DinteroStrategyOptions,
+  deserializeUser,
+  isDinteroUser,
+  serializeUser,
+} from 'passport-dintero'
+import { csrfToken, requireCsrfToken } from './csrf.js'
+import { describeLoginFailure, isUpstreamError } from './login-failure.js'
+import { accountPage } from './views/account.js'
+import { errorPage, type ErrorView } from './views/error.js'
+import { homePage } from './views/home.js'
+import type { SafeHtml } from './views/html.js'
+import type { PageContext } from './views/layout.js'
+import { type DemoCredentials, loginPage, type LoginView } from './views/login.js'
+import { STYLES } from './views/styles.js'
+
+/** Options of {@link createApp}. */
+export interface ExampleAppOptions {
+  /** Options of the `DinteroPasswordStrategy`: account, API client, and `baseUrl` for the emulator. */
+  dintero: DinteroStrategyOptions
+  /** Secret (or secrets, newest first) that signs the session cookie. Required. */
+  sessionSecret: string | string[]
+  /**
+   * Where sessions live. Default is express-session's `MemoryStore`: one process, lost on restart,
+   * fine for trying the app out but not for production. Sessions hold the customer's tokens, so it
+   * must be a server-side store.
+   */
+  sessionStore?: Store
+  /** How long a session lasts without being used, in milliseconds. Default is `28800000` (8 hours). */
+  sessionMaxAge?: number
+  /**
+   * Send the session cookie only over HTTPS. Default is `process.env.NODE_ENV === 'production'`.
+   * Behind a proxy that terminates TLS, also set `trustProxy`, or the cookie is never sent.
+   */
+  secureCookies?: boolean
+  /**
+   * Express's `trust proxy` setting: which proxies' `X-Forwarded-*` headers to believe, for the
+   * client IP (rate limit) and HTTPS detection (secure cookie). Default is `false` (no proxy).
+   * Use the number of proxy hops, e.g. `1`, rather than `true`.
+   */
+  trustProxy?: boolean | number | string | string[]
+  /** Rate limit on POST `/login`, per client IP. Successful sign-ins do not count. */
+  loginRateLimit?: {
+    /** Most refused attempts per window. Default is `10`. */
+    limit?: number
+    /** The window, in milliseconds. Default is `900000` (15 minutes). */
+    windowMs?: number
+  }
+  /** Demo credentials to show on the sign-in page; set in emulator mode only. Default is none. */
+  demo?: DemoCredentials
+  /** Where server-side error lines go (never a secret). Default is `console.error`. */
+  log?: (line: string) => void
+  /** The clock, in milliseconds since epoch, for "expires in …". Default is `Date.now`. */
+  now?: () => number
+}
+
+const EIGHT_HOURS = 8 * 60 * 60 * 1000
+
+/** Builds the example app. It does not listen: call `app.listen()` or hand it to `http.createServer`. */
+export function createApp(options: ExampleAppOptions): express.Express {
+  const log = options.log ?? ((line: string) => console.error(line))
+  const now = options.now ?? Date.now
+  const secure = options.secureCookies ?? process.env['NODE_ENV'] === 'production'
+  const strategy = new DinteroPasswordStrategy(options.dintero)
+  // An instance of its own rather than the global `passport`, so two apps in one process never mix.
+  const auth = new passport.Passport()
+  auth.use(strategy)
+  auth.serializeUser(serializeUser)
+  auth.deserializeUser(deserializeUser)
+
+  const pageContext = (req: Request): PageContext => ({
+    signedIn: isDinteroUser(req.user),
+    csrfToken: () => csrfToken(req),
+    emulator: options.demo !== undefined,
+  })
+  const send = (res: Response, status: number, page: SafeHtml) => {
+    res.status(status).type('html').send(page.value)
+  }
+  const showError = (req: Request, res: Response, view: ErrorView) => send(res, view.status, errorPage(pageContext(req), view))
+  const showLogin = (req: Request, res: Response, status: number, view: LoginView) =>
+    send(res, status, loginPage(pageContext(req), { ...view, demo: options.demo }))
+
+  const app = express()
+  app.set('trust proxy', options.trustProxy ?? false)
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'style-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          // Upgrading subresources to https only makes sense when the site is served over https.
+          'upgrade-insecure-requests': secure ? [] : null,
+        },
+      },
+      strictTransportSecurity: secure,
+    }),
+  )
+  app.get('/styles.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLES)
+  })
+  app.use((_req, res, next) => {
+    // Pages show who is signed in and carry CSRF tokens: never keep them in a cache.
+    res.set('Cache-Control', 'no-store')
+    next()
+  })
+  app.use(express.urlencoded({ extended: false, limit: '10kb' }))
+  app.use(
+    session({
+      name: 'sid',
+      secret: options.sessionSecret,
+      store: options.sessionStore,
+      resave: false,
+      // No session (and no cookie) until there is something to keep: a CSRF token or a user.
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: options.sessionMaxAge ?? EIGHT_HOURS },
+    }),
+  )
+  app.use(auth.initialize())
+  app.use(auth.session())
+
+  const loginLimit = options.loginRateLimit ?? {}
+  const windowMs = loginLimit.windowMs ?? 15 * 60 * 1000
+  // Before the CSRF check, so a flood of forged or stale forms counts too.
+  app.post(
+    '/login',
+    rateLimit({
+      windowMs,
+      limit: loginLimit.limit ?? 10,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (req, res) => {
+        const minutes = Math.max(1, Math.ceil(windowMs / 60_000))
+        showLogin(req, res, 429, {
+          error: `Too many sign-in attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
+        })
+      },
+    }),
+  )
+  app.use(
+    requireCsrfToken((req, res) =>
+      showError(req, res, {
+        status: 403,
+        title: 'This form has expired',
+        message: 'For your safety the form was not accepted. Open the page again and retry.',
+        next: { href: '/login', label: 'Go to sign in' },
+      }),
+    ),
+  )
+
+  const requireSignedIn: RequestHandler = (req, res, next) => {
+    if (isDinteroUser(req.user)) return next()
+    res.redirect('/login')
+  }
+
+  app.get('/', (req, res) => send(res, 200, homePage(pageContext(req))))
+
+  app.get('/login', (req, res) => {
+    if (isDinteroUser(req.user)) return res.redirect('/account')
+    showLogin(req, res, 200, { notice: req.query['signed_out'] !== undefined ? 'You have signed out.' : undefined })
+  })
+
+  app.post('/login', (req, res, next) => {
+    // A custom callback makes @types/passport type the middleware as any.
+    const authenticate = auth.authenticate(strategy.name, (err: unknown, user: Express.User | false | null, info: unknown, status: unknown) => {
+      if (err) return next(err)
+      if (!user) {
+        const body = (req.body ?? {}) as Record<string, unknown>
+        const username = typeof body['email'] === 'string' ? body['email'].slice(0, 320) : ''
+        const password = typeof body['password'] === 'string' ? body['password'] : ''
+        const failure = describeLoginFailure(info, typeof status === 'number' ? status : undefined, {
+          username: username.trim() !== '',
+          password: password !== '',
+        })
+        return showLogin(req, res, failure.status, { error: failure.message, username })
+      }
+      // Passport regenerates the session here: a session id known before sign-in is useless after it.
+      req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/account')))
+    }) as RequestHandler
+    authenticate(req, res, next)
+  })
+
+  app.get('/account', requireSignedIn, (req, res) => {
+    if (!isDinteroUser(req.user)) return
+    const { claims, tokens } = req.user
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
+    send(
+      res,
+      200,
+      accountPage(pageContext(req), {
+        name: text(claims['name']),
+        email: text(claims['email']),
+        phone: text(claims['phone_number']),
+        customerId: claims.sub,
+        expiresAt: tokens.expiresAt,
+        now: now(),
+      }),
+    )
+  })
+
+  app.post('/logout', (req, res, next) => {
+    req.logout((err) => (err ? next(err) : res.redirect(303, '/login?signed_out')))
+  })
+
+  app.use((req, res) =>
+    showError(req, res, {
+      status: 404,
+      title: 'Page not found',
+      message: 'There is no page at this address. Check the link, or start again from the home page.',
+    }),
+  )
+
+  const onError: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err)
+    if (isUpstreamError(err)) {
+      log(`example-app: Dintero is unavailable: ${describeError(err)}`)
+      return showError(req, res, {
+        status: 503,
+        title: 'Sign-in is unavailable right now',
+        message: 'We could not reach Dintero, which checks your password. Your account is fine. Please try again in a few minutes.',
+        next: { href: '/login', label: 'Try again' },
+      })
+    }
+    const status = (err as { status?: unknown } | null)?.status
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // A request we could not read (malformed or oversized form): the client's doing, nothing to log.
+      return showError(req, res, { status, title: 'That did not work', message: 'The request could not be read. Go back and try again.' })
+    }
+    log(`example-app: request failed: ${describeError(err)}`)
+    showError(req, res, {
+      status: 500,
+      title: 'Something went wrong',
+      message: 'Sorry, something went wrong on our side. Please try again in a moment.',
+    })
+  }
+  app.use(onError)
+  return app
+}
+
+/** One line about an error for the server log: name, code and message (the library's messages hold no secrets). */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const code = (err as { code?: unknown }).code
+  return `${err.name}${typeof code === 'string' ? ` ${code}` : ''}: ${err.message}`
+}
