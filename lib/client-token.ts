@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+import { logger } from './debug.js'
+
+const log = logger('client-token')
 
 /** A client token and how long Dintero says it lives. @internal */
 export interface IssuedToken {
@@ -58,7 +61,11 @@ export class ClientTokenCache {
     if (this._inflight) return this._inflight
     if (this._current && this._current.token !== stale) return this._current
     const now = this._now()
-    if (now - this._lastForcedRenewal < FORCED_RENEWAL_INTERVAL) return undefined
+    if (now - this._lastForcedRenewal < FORCED_RENEWAL_INTERVAL) {
+      log('Dintero refused the client token; renewed too recently to renew again')
+      return undefined
+    }
+    log('Dintero refused the client token; renewing it')
     this._lastForcedRenewal = now
     this._current = undefined
     return this.get()
@@ -72,6 +79,7 @@ export class ClientTokenCache {
       // Renew early: a tenth of the lifetime, at most a minute, so a token never expires in flight.
       const renewAt = fetchedAt + lifetime - Math.min(MAX_MARGIN, lifetime / 10)
       this._current = { token, fetchedAt, renewAt }
+      log('client token fetched; renewed in %ds', Math.round((renewAt - fetchedAt) / 1000))
       return this._current
     } finally {
       this._inflight = undefined

@@ -168,6 +168,7 @@ export class DinteroPasswordStrategy extends Strategy {
     const read = readCredentials(req.body, usernameField, passwordField)
     if (!read.ok) {
       // Nothing reaches Dintero for a form that cannot be right.
+      log('sign-in ends in fail 400 (form refused before calling Dintero)')
       this.fail({ message: read.message } satisfies DinteroFailureInfo, 400)
       return
     }
@@ -213,10 +214,11 @@ export class DinteroPasswordStrategy extends Strategy {
 
   /** Ends the request in the action the promise resolves to, or in `error` if it rejects. @internal */
   _settle(req: Request, action: Promise<Action>): void {
+    const started = performance.now()
     action
       .then(
-        (a) => this._act(a),
-        (error: unknown) => this._act({ kind: 'error', error }),
+        (a) => this._act(a, started),
+        (error: unknown) => this._act({ kind: 'error', error }, started),
       )
       .catch((thrown: unknown) => {
         // The action itself threw (the application's own authenticate callback, say): hand it to
@@ -227,8 +229,8 @@ export class DinteroPasswordStrategy extends Strategy {
   }
 
   /** Ends the request in exactly one Passport action. @internal */
-  _act(action: Action): void {
-    log('sign-in ends in %s', action.kind === 'fail' ? `fail ${action.status}` : action.kind)
+  _act(action: Action, started: number): void {
+    log('sign-in ends in %s after %dms', outcomeLabel(action), Math.round(performance.now() - started))
     if (action.kind === 'success') this.success(action.user, action.info)
     else if (action.kind === 'fail') this.fail(action.info, action.status)
     else if (action.kind === 'redirect') this.redirect(action.url)
@@ -330,4 +332,12 @@ function refusal(err: unknown): Action {
     return { kind: 'fail', info, status: 429 }
   }
   return { kind: 'error', error: err }
+}
+
+/** How an action reads in the debug log: its kind, and the status or error code (never a message or token). */
+function outcomeLabel(action: Action): string {
+  if (action.kind === 'fail') return `fail ${action.status}`
+  if (action.kind !== 'error') return action.kind
+  const code = (action.error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? `error ${code}` : 'error'
 }

@@ -1,7 +1,7 @@
 /**
  * Captures every debug line the library writes, so tests can prove no secret reaches a log.
  */
-import { inspect } from 'node:util'
+import { formatWithOptions, inspect } from 'node:util'
 import createDebug from 'debug'
 
 export interface LogCapture {
@@ -16,7 +16,8 @@ export function captureDebugLogs(): LogCapture {
   const previousNamespaces = createDebug.disable()
   createDebug.enable('passport-dintero*')
   createDebug.log = (...args: unknown[]) => {
-    lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10 }))).join(' '))
+    // As debug prints it (the format string filled in), with objects inspected deep.
+    lines.push(formatWithOptions({ depth: 10 }, ...args))
   }
   return {
     lines,
