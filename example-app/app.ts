@@ -22,6 +22,7 @@ import { homePage } from './views/home.js'
 import type { SafeHtml } from './views/html.js'
 import type { PageContext } from './views/layout.js'
 import { type DemoCredentials, loginPage, type LoginView } from './views/login.js'
+import { FAVICON } from './views/favicon.js'
 import { STYLES } from './views/styles.js'
 
 /** Options of {@link createApp}. */
@@ -107,6 +108,9 @@ export function createApp(options: ExampleAppOptions): express.Express {
   )
   app.get('/styles.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLES)
+  })
+  app.get('/favicon.svg', (_req, res) => {
+    res.type('svg').set('Cache-Control', 'public, max-age=86400').send(FAVICON)
   })
   app.use((_req, res, next) => {
     // Pages show who is signed in and carry CSRF tokens: never keep them in a cache.

@@ -34,6 +34,7 @@ export function layout(ctx: PageContext, title: string, content: SafeHtml): Safe
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Dintero sign-in example</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/styles.css">
 </head>
 <body>
