@@ -45,18 +45,22 @@ class BodyTooLarge extends Error {}
  * Sends JSON requests to one origin over keep-alive connections. @internal
  */
 export class HttpClient {
-  private readonly _origin: URL
+  /** Where every request goes, parsed once: a request only adds method, path and headers. */
+  private readonly _target: { protocol: string; hostname: string; port: string; agent: http.Agent }
   private readonly _agent: http.Agent
   private readonly _request: typeof http.request
 
   constructor(private readonly _options: HttpClientOptions) {
-    this._origin = new URL(_options.baseUrl)
-    const secure = this._origin.protocol === 'https:'
+    const origin = new URL(_options.baseUrl)
+    const secure = origin.protocol === 'https:'
     // Idle sockets close after 4 s, before the common 5 s server keep-alive timeout, so a reused socket
     // is rarely one the server is closing; the rare race left is retried once below.
     const agentOptions = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const }
     this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
     this._request = secure ? https.request : http.request
+    // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
+    const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname
+    this._target = { protocol: origin.protocol, hostname, port: origin.port, agent: this._agent }
   }
 
   /** Sends one request; resolves with any HTTP answer except a redirect, rejects with a {@link DinteroError}. */
@@ -78,10 +82,11 @@ export class HttpClient {
         throw err
       })
     } catch (err) {
-      log('%s %s failed after %dms: %s', req.method, req.path, Math.round(performance.now() - started), errorName(err))
+      if (log.enabled) log('%s %s failed after %dms: %s', req.method, req.path, Math.round(performance.now() - started), errorName(err))
       throw toDinteroError(err, req.what, this._options.timeout)
     }
-    log('%s %s -> %d in %dms', req.method, req.path, res.status, Math.round(performance.now() - started))
+    // Checked first: this runs on every call, and formatting costs even when nothing is printed.
+    if (log.enabled) log('%s %s -> %d in %dms', req.method, req.path, res.status, Math.round(performance.now() - started))
     if (res.status >= 300 && res.status < 400) {
       throw new UpstreamError(`Dintero ${req.what} call answered with a redirect (${res.status}), which is never followed`, {
         upstreamStatus: res.status,
@@ -102,8 +107,7 @@ export class HttpClient {
     deadline: number,
   ): Promise<JsonResponse> {
     return new Promise<JsonResponse>((resolve, reject) => {
-      const url = new URL(req.path, this._origin)
-      const r = this._request(url, { method: req.method, headers, agent: this._agent })
+      const r = this._request({ ...this._target, method: req.method, path: req.path, headers })
       const remaining = Math.max(1, deadline - performance.now())
       // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
       const finish = (err: Error | undefined, value?: JsonResponse) => {

@@ -230,7 +230,8 @@ export class DinteroPasswordStrategy extends Strategy {
 
   /** Ends the request in exactly one Passport action. @internal */
   _act(action: Action, started: number): void {
-    log('sign-in ends in %s after %dms', outcomeLabel(action), Math.round(performance.now() - started))
+    // Checked first: this runs on every sign-in, and formatting costs even when nothing is printed.
+    if (log.enabled) log('sign-in ends in %s after %dms', outcomeLabel(action), Math.round(performance.now() - started))
     if (action.kind === 'success') this.success(action.user, action.info)
     else if (action.kind === 'fail') this.fail(action.info, action.status)
     else if (action.kind === 'redirect') this.redirect(action.url)
