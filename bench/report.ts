@@ -22,10 +22,18 @@ export interface Measurements {
   concurrency: number
   rounds: number
   routes: Record<'strategy' | 'hand-rolled' | 'floor', RouteMeasure>
-  pages: { signedIn: { ok: number; errors: number; elapsedMs: number }; anonymous: { ok: number; errors: number; elapsedMs: number } }
+  /** The same page on the strategy's app and, as a control without this library, on the floor's app. */
+  pages: Record<'signedIn' | 'anonymous' | 'floorSignedIn' | 'floorAnonymous', PageMeasure>
   verify: { library: number; raw: number }
   rss?: { after1k: number; after50k: number; logins: number } | undefined
   loadAverage: number[]
+}
+
+/** Requests to the page. */
+export interface PageMeasure {
+  ok: number
+  errors: number
+  elapsedMs: number
 }
 
 /** One route's figures. */
@@ -51,7 +59,7 @@ export interface Goal {
 export interface Figures {
   routes: Record<string, RouteFigures>
   ratios: { throughputVsFloor: number; cpuVsFloor: number; throughputVsHandRolled: number; pages: number; verify: number }
-  pages: { signedInPerSec: number; anonymousPerSec: number; errors: number }
+  pages: { signedInPerSec: number; anonymousPerSec: number; floorSignedInPerSec: number; floorAnonymousPerSec: number; errors: number }
   verify: { libraryPerSec: number; rawPerSec: number }
   rssGrowthMb?: number | undefined
   goals: Goal[]
@@ -76,8 +84,9 @@ export function figures(m: Measurements): Figures {
   const s = routeFigures(m.routes.strategy)
   const h = routeFigures(m.routes['hand-rolled'])
   const f = routeFigures(m.routes.floor)
-  const signedInPerSec = m.pages.signedIn.ok / (m.pages.signedIn.elapsedMs / 1000)
-  const anonymousPerSec = m.pages.anonymous.ok / (m.pages.anonymous.elapsedMs / 1000)
+  const rate = (p: PageMeasure) => p.ok / (p.elapsedMs / 1000)
+  const signedInPerSec = rate(m.pages.signedIn)
+  const anonymousPerSec = rate(m.pages.anonymous)
   const ratios = {
     throughputVsFloor: s.loginsPerSec / f.loginsPerSec,
     cpuVsFloor: s.cpuMsPerLogin / f.cpuMsPerLogin,
@@ -100,7 +109,13 @@ export function figures(m: Measurements): Figures {
   return {
     routes: { strategy: s, 'hand-rolled': h, floor: f },
     ratios,
-    pages: { signedInPerSec, anonymousPerSec, errors: m.pages.signedIn.errors + m.pages.anonymous.errors },
+    pages: {
+      signedInPerSec,
+      anonymousPerSec,
+      floorSignedInPerSec: rate(m.pages.floorSignedIn),
+      floorAnonymousPerSec: rate(m.pages.floorAnonymous),
+      errors: Object.values(m.pages).reduce((sum, p) => sum + p.errors, 0),
+    },
     verify: { libraryPerSec: m.verify.library, rawPerSec: m.verify.raw },
     rssGrowthMb,
     goals,
@@ -141,10 +156,12 @@ export function renderReport(m: Measurements, fig: Figures, date = new Date()): 
     '',
     '## Signed-in page (session lookup) and token verification',
     '',
-    '| measure | rate /s | ratio |',
+    `| measure | rate /s | ratio |`,
     '|---|---:|---:|',
     `| page, unauthenticated visitor | ${n(fig.pages.anonymousPerSec)} | |`,
-    `| page, signed-in visitor (session + deserializeUser) | ${n(fig.pages.signedInPerSec)} | ${n(fig.ratios.pages, 2)} |`,
+    `| page, signed-in visitor (express-session lookup + this library's deserializeUser) | ${n(fig.pages.signedInPerSec)} | ${n(fig.ratios.pages, 2)} |`,
+    `| control without this library (floor app): unauthenticated | ${n(fig.pages.floorAnonymousPerSec)} | |`,
+    `| control without this library (floor app): signed in, identity deserializeUser | ${n(fig.pages.floorSignedInPerSec)} | ${n(fig.pages.floorSignedInPerSec / fig.pages.floorAnonymousPerSec, 2)} |`,
     `| raw \`crypto.verify\` RS256, prepared KeyObject | ${n(fig.verify.rawPerSec)} | |`,
     `| \`TokenVerifier.verify\`, warm key cache (decode, key lookup, verify, claim checks) | ${n(fig.verify.libraryPerSec)} | ${n(fig.ratios.verify, 2)} |`,
   )

@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: login throughput and overhead of this library against a hand-rolled sign-in and the
- * floor, side by side in one run. See bench/README.md for what is measured and how.
+ * floor, side by side in one run. The README's "Performance" section says what is measured and how.
  *
  * `node --import tsx bench/run.ts [--quick] [--latency MS] [--concurrency N] [--rounds N] [--segment MS]
- *   [--out FILE] [--json FILE]`
+ *   [--rss-logins N] [--out FILE] [--json FILE]`
  */
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -55,9 +55,9 @@ function settings(args: string[]): Settings {
     segmentMs: num('--segment', quick ? 400 : 2500),
     warmup: quick ? 30 : 1000,
     pageRounds: quick ? 1 : 4,
-    pageSegmentMs: quick ? 300 : 2000,
+    pageSegmentMs: quick ? 200 : 1500,
     microMs: quick ? 300 : 4000,
-    rssLogins: quick ? 0 : 50_000,
+    rssLogins: num('--rss-logins', quick ? 0 : 50_000),
     out: value('--out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url))),
     json: value('--json'),
   }
@@ -130,23 +130,30 @@ async function main(): Promise<void> {
       log(`round ${round + 1}/${s.rounds} done`)
     }
 
-    // The same page for a signed-in visitor (the visitors' cookies from their last login) and an anonymous one.
-    const pages = { signedIn: { ok: 0, errors: 0, elapsedMs: 0 }, anonymous: { ok: 0, errors: 0, elapsedMs: 0 } }
+    // The same page for a signed-in visitor (the visitors' cookies from their last login) and an anonymous
+    // one, on the strategy's app and, as a control without this library, on the floor's app.
+    const pageStats = () => ({ ok: 0, errors: 0, elapsedMs: 0 })
+    const pages = { signedIn: pageStats(), anonymous: pageStats(), floorSignedIn: pageStats(), floorAnonymous: pageStats() }
     const page = (signedIn: boolean): Load => ({
       method: 'GET',
       path: '/page',
       sendCookie: signedIn,
       expect: (res) => res.statusCode === 200 && res.headers['x-signed-in'] === (signedIn ? '1' : '0'),
     })
-    const strategyApp = apps.strategy
-    await strategyApp.load.run(page(true), { count: 200 })
-    await strategyApp.load.run(page(false), { count: 200 })
+    const pageRuns = [
+      { app: apps.strategy, signedIn: true, into: pages.signedIn },
+      { app: apps.strategy, signedIn: false, into: pages.anonymous },
+      { app: apps.floor, signedIn: true, into: pages.floorSignedIn },
+      { app: apps.floor, signedIn: false, into: pages.floorAnonymous },
+    ]
+    for (const run of pageRuns) await run.app.load.run(page(run.signedIn), { count: 200 })
     for (let round = 0; round < s.pageRounds; round++) {
-      for (const kind of round % 2 === 0 ? (['signedIn', 'anonymous'] as const) : (['anonymous', 'signedIn'] as const)) {
-        const r = await strategyApp.load.run(page(kind === 'signedIn'), { durationMs: s.pageSegmentMs })
-        pages[kind].ok += r.ok
-        pages[kind].errors += r.errors
-        pages[kind].elapsedMs += r.elapsedMs
+      for (let i = 0; i < pageRuns.length; i++) {
+        const run = pageRuns[(i + round) % pageRuns.length] as (typeof pageRuns)[number]
+        const r = await run.app.load.run(page(run.signedIn), { durationMs: s.pageSegmentMs })
+        run.into.ok += r.ok
+        run.into.errors += r.errors
+        run.into.elapsedMs += r.elapsedMs
       }
     }
     log('pages done')
