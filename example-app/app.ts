@@ -12,6 +12,8 @@ import {
   type DinteroStrategyOptions,
   deserializeUser,
   isDinteroUser,
+  logout,
+  refreshTokens,
   serializeUser,
 } from 'passport-dintero'
 import { csrfToken, requireCsrfToken } from './csrf.js'
@@ -61,6 +63,11 @@ export interface ExampleAppOptions {
   demo?: DemoCredentials
   /** Where server-side error lines go (never a secret). Default is `console.error`. */
   log?: (line: string) => void
+  /**
+   * Refresh the customer's tokens when the access token expires within this many seconds (fractions
+   * allowed). Default is `60`.
+   */
+  refreshWindow?: number
   /** The clock, in milliseconds since epoch, for "expires in …". Default is `Date.now`. */
   now?: () => number
 }
@@ -132,6 +139,8 @@ export function createApp(options: ExampleAppOptions): express.Express {
   )
   app.use(auth.initialize())
   app.use(auth.session())
+  // Keeps the signed-in customer's tokens fresh; signs them out when Dintero refuses the refresh token.
+  app.use(refreshTokens(strategy, { window: options.refreshWindow }))
 
   const loginLimit = options.loginRateLimit ?? {}
   const windowMs = loginLimit.windowMs ?? 15 * 60 * 1000
@@ -213,9 +222,12 @@ export function createApp(options: ExampleAppOptions): express.Express {
     )
   })
 
-  app.post('/logout', (req, res, next) => {
-    req.logout((err) => (err ? next(err) : res.redirect(303, '/login?signed_out')))
+  // Revokes the refresh token at Dintero, then signs out and destroys the session. A failed revoke is
+  // logged and never keeps anyone signed in.
+  const signOut = logout(strategy, {
+    onRevokeError: (err) => log(`example-app: could not revoke the refresh token at Dintero: ${describeError(err)}`),
   })
+  app.post('/logout', signOut, (_req, res) => res.redirect(303, '/login?signed_out'))
 
   app.use((req, res) =>
     showError(req, res, {

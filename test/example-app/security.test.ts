@@ -101,8 +101,11 @@ describe('example app: web security', () => {
       expect(during).not.to.equal(before)
       const account = await browser.get('/account')
       const signedOut = await browser.post('/logout', { _csrf: csrfFrom(account.text) })
-      const after = sessionCookie(signedOut.headers)!.split(';')[0]
+      expect(signedOut.location).to.equal('/login?signed_out')
+      // Sign-out destroys the session: no session cookie is sent, or a new one.
+      const after = sessionCookie(signedOut.headers)?.split(';')[0]
       expect(after).not.to.equal(during)
+      expect(Object.values(await app.sessions()).filter((s) => s.passport?.user)).to.deep.equal([])
       // The old signed-in cookie no longer opens the account.
       const stale = app.browser()
       stale.jar.store(new Headers({ 'set-cookie': during! }))
