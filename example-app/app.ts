@@ -17,8 +17,9 @@ import {
   serializeUser,
 } from 'passport-dintero'
 import { csrfToken, requireCsrfToken } from './csrf.js'
-import { describeLoginFailure, isUpstreamError } from './login-failure.js'
+import { describeCodeFailure, describeLoginFailure, isUpstreamError, type LoginFailure } from './login-failure.js'
 import { accountPage } from './views/account.js'
+import { type CodeView, codePage } from './views/code.js'
 import { errorPage, type ErrorView } from './views/error.js'
 import { homePage } from './views/home.js'
 import type { SafeHtml } from './views/html.js'
@@ -29,7 +30,11 @@ import { STYLES } from './views/styles.js'
 
 /** Options of {@link createApp}. */
 export interface ExampleAppOptions {
-  /** Options of the `DinteroPasswordStrategy`: account, API client, and `baseUrl` for the emulator. */
+  /**
+   * Options of the `DinteroPasswordStrategy`: account, API client, and `baseUrl` for the emulator.
+   * Here `mfa` defaults to `'auto'` (accounts that require MFA sign in with a one-time code; `'off'`
+   * removes the code pages), and `mfaURL` is always `/login/mfa`, the app's code page.
+   */
   dintero: DinteroStrategyOptions
   /** Secret (or secrets, newest first) that signs the session cookie. Required. */
   sessionSecret: string | string[]
@@ -61,6 +66,8 @@ export interface ExampleAppOptions {
   }
   /** Demo credentials to show on the sign-in page; set in emulator mode only. Default is none. */
   demo?: DemoCredentials
+  /** Demo credentials of a customer who signs in with a one-time code; emulator mode only. Default is none. */
+  demoMfa?: DemoCredentials
   /** Where server-side error lines go (never a secret). Default is `console.error`. */
   log?: (line: string) => void
   /**
@@ -73,13 +80,16 @@ export interface ExampleAppOptions {
 }
 
 const EIGHT_HOURS = 8 * 60 * 60 * 1000
+/** The code page: where the strategy sends a customer whose account requires a one-time code. */
+const MFA_PATH = '/login/mfa'
 
 /** Builds the example app. It does not listen: call `app.listen()` or hand it to `http.createServer`. */
 export function createApp(options: ExampleAppOptions): express.Express {
   const log = options.log ?? ((line: string) => console.error(line))
   const now = options.now ?? Date.now
   const secure = options.secureCookies ?? process.env['NODE_ENV'] === 'production'
-  const strategy = new DinteroPasswordStrategy(options.dintero)
+  const dintero: DinteroStrategyOptions = { mfa: 'auto', ...options.dintero, mfaURL: MFA_PATH }
+  const strategy = new DinteroPasswordStrategy(dintero)
   // An instance of its own rather than the global `passport`, so two apps in one process never mix.
   const auth = new passport.Passport()
   auth.use(strategy)
@@ -96,7 +106,15 @@ export function createApp(options: ExampleAppOptions): express.Express {
   }
   const showError = (req: Request, res: Response, view: ErrorView) => send(res, view.status, errorPage(pageContext(req), view))
   const showLogin = (req: Request, res: Response, status: number, view: LoginView) =>
-    send(res, status, loginPage(pageContext(req), { ...view, demo: options.demo }))
+    send(res, status, loginPage(pageContext(req), { ...view, demo: options.demo, demoMfa: options.demoMfa }))
+  /** The code page while a sign-in waits for its code; the sign-in page (with `view.error`) once it does not. */
+  const showCode = (req: Request, res: Response, status: number, view: Pick<CodeView, 'error' | 'notice'>) => {
+    const pending = strategy.pendingMfa(req)
+    if (!pending) return showLogin(req, res, status, { error: view.error })
+    const { channel, resendsLeft } = pending
+    send(res, status, codePage(pageContext(req), { ...view, channel, resendsLeft, emulator: options.demo !== undefined }))
+  }
+  const showCodeFailure = (req: Request, res: Response, failure: LoginFailure) => showCode(req, res, failure.status, { error: failure.message })
 
   const app = express()
   app.set('trust proxy', options.trustProxy ?? false)
@@ -144,9 +162,10 @@ export function createApp(options: ExampleAppOptions): express.Express {
 
   const loginLimit = options.loginRateLimit ?? {}
   const windowMs = loginLimit.windowMs ?? 15 * 60 * 1000
-  // Before the CSRF check, so a flood of forged or stale forms counts too.
+  // Before the CSRF check, so a flood of forged or stale forms counts too. One budget for passwords,
+  // codes and resends: refused codes count like refused passwords.
   app.post(
-    '/login',
+    ['/login', MFA_PATH, `${MFA_PATH}/resend`],
     rateLimit({
       windowMs,
       limit: loginLimit.limit ?? 10,
@@ -203,6 +222,31 @@ export function createApp(options: ExampleAppOptions): express.Express {
     }) as RequestHandler
     authenticate(req, res, next)
   })
+
+  if (dintero.mfa !== 'off') {
+    // Step 2 of a sign-in whose account requires a one-time code: the strategy redirects here after
+    // the password, and keeps the pending sign-in in the session (nothing of it is in this page).
+    app.get(MFA_PATH, (req, res) => {
+      if (isDinteroUser(req.user)) return res.redirect('/account')
+      if (!strategy.pendingMfa(req)) return res.redirect('/login')
+      showCode(req, res, 200, {})
+    })
+
+    app.post(MFA_PATH, (req, res, next) => {
+      auth.authenticate(strategy.name, (err: unknown, user: Express.User | false | null, info: unknown, status: unknown) => {
+        if (err) return next(err)
+        if (!user) return showCodeFailure(req, res, describeCodeFailure(info, typeof status === 'number' ? status : undefined))
+        req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/account')))
+      })(req, res, next)
+    })
+
+    app.post(`${MFA_PATH}/resend`, (req, res, next) => {
+      strategy.resendCode(req).then((result) => {
+        if (result.sent) showCode(req, res, 200, { notice: 'We sent you a new code. The previous one no longer works.' })
+        else showCodeFailure(req, res, describeCodeFailure(result.info, result.status))
+      }, next)
+    })
+  }
 
   app.get('/account', requireSignedIn, (req, res) => {
     if (!isDinteroUser(req.user)) return

@@ -1,8 +1,9 @@
 /**
- * Emulator mode: the bundled Dintero emulator with one demo customer, so the app runs offline.
+ * Emulator mode: the bundled Dintero emulator with two demo customers (one of them signs in with a
+ * one-time code), so the app runs offline.
  */
 import type { DinteroStrategyOptions } from 'passport-dintero'
-import { DinteroEmulator, type DinteroEmulatorOptions } from 'passport-dintero/testing'
+import { DinteroEmulator, type DinteroEmulatorOptions, type MfaCodeMessage } from 'passport-dintero/testing'
 import type { DemoCredentials } from './views/login.js'
 
 /** The demo customer. A throwaway password that only the emulator knows. */
@@ -13,10 +14,26 @@ export const DEMO_USER = {
   name: 'Demo Customer',
 } as const
 
+/** The demo customer whose account requires MFA: after the password, a one-time code (printed by the server). */
+export const DEMO_MFA_USER = {
+  email: 'mfa-demo@example.com',
+  phone: '+4740000001',
+  password: 'demo-password',
+  name: 'Demo MFA Customer',
+} as const
+
 /** The demo credentials as the sign-in page shows them. */
 export const DEMO_CREDENTIALS: DemoCredentials = { username: DEMO_USER.email, password: DEMO_USER.password }
 
-/** Starts an emulator on loopback (a free port unless `options.port`) with the demo customer in it. */
+/** The MFA demo credentials as the sign-in page shows them. */
+export const DEMO_MFA_CREDENTIALS: DemoCredentials = { username: DEMO_MFA_USER.email, password: DEMO_MFA_USER.password }
+
+/** A code the emulator "sent", as the message would read: `SMS to +4740000001: your code is 123456`. */
+export function describeSentCode(message: MfaCodeMessage): string {
+  return `${message.channel === 'sms' ? 'SMS' : 'Email'} to ${message.ident}: your code is ${message.code}`
+}
+
+/** Starts an emulator on loopback (a free port unless `options.port`) with the demo customers in it. */
 export async function startDemoEmulator(options: DinteroEmulatorOptions = {}): Promise<DinteroEmulator> {
   const emulator = new DinteroEmulator(options)
   await emulator.start()
@@ -25,6 +42,13 @@ export async function startDemoEmulator(options: DinteroEmulatorOptions = {}): P
     phone: DEMO_USER.phone,
     password: DEMO_USER.password,
     claims: { name: DEMO_USER.name },
+  })
+  emulator.addUser({
+    email: DEMO_MFA_USER.email,
+    phone: DEMO_MFA_USER.phone,
+    password: DEMO_MFA_USER.password,
+    claims: { name: DEMO_MFA_USER.name },
+    mfa: true,
   })
   return emulator
 }

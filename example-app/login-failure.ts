@@ -36,7 +36,8 @@ export function describeLoginFailure(info: unknown, status: number | undefined, 
       // One message for an unknown account and a wrong password, as Dintero and the strategy give.
       return { status: 401, message: 'That email address or phone number and password do not match. Check them and try again.' }
     case 'ERR_DINTERO_MFA_REQUIRED':
-      return { status: 401, message: 'This account needs a one-time code to sign in, which this site does not support yet.' }
+      // Only with the strategy's mfa option 'off': with it on, step 1 redirects to the code page.
+      return { status: 401, message: 'This account needs a one-time code to sign in, which this site is not set up for.' }
     case 'ERR_DINTERO_RATE_LIMITED':
       return { status: 429, message: `Too many sign-in attempts. Wait ${waitWords(failure.retryAfter)} and try again.` }
   }
@@ -47,6 +48,37 @@ export function describeLoginFailure(info: unknown, status: number | undefined, 
     // The strategy's own validation messages are written for people (e.g. the phone number format).
     return { status, message: typeof failure.message === 'string' ? sentence(failure.message) : 'Check what you typed and try again.' }
   }
+  return { status: status ?? 401, message: 'We could not sign you in. Try again.' }
+}
+
+function triesLeft(attemptsLeft: number | undefined): string {
+  if (attemptsLeft === undefined) return 'Check it and try again.'
+  return attemptsLeft === 1 ? 'You have 1 more try.' : `You have ${attemptsLeft} more tries.`
+}
+
+/**
+ * Maps a refused one-time code, or a refused resend, onto a message and a status. Whether the code page
+ * or the sign-in page comes next is the app's to decide (is a sign-in still pending?), not the wording's.
+ */
+export function describeCodeFailure(info: unknown, status: number | undefined): LoginFailure {
+  const failure = (typeof info === 'object' && info !== null ? info : {}) as Partial<DinteroFailureInfo>
+  switch (failure.code) {
+    case 'ERR_DINTERO_MFA_CODE_INVALID':
+      return failure.attemptsLeft === 0
+        ? { status: 401, message: 'That code was wrong too many times. Sign in again to get a new code.' }
+        : { status: 401, message: `That code is not right. ${triesLeft(failure.attemptsLeft)}` }
+    case 'ERR_DINTERO_MFA_EXPIRED':
+      return { status: 401, message: 'The code has expired. Sign in again to get a new one.' }
+    case 'ERR_DINTERO_MFA_NOT_STARTED':
+      return { status: 400, message: 'Your sign-in has ended. Sign in again.' }
+    case 'ERR_DINTERO_MFA_RESEND_LIMITED':
+      return failure.retryAfter === undefined
+        ? { status: 429, message: 'No more codes can be sent for this sign-in. Use the last code, or sign in again.' }
+        : { status: 429, message: `Wait ${failure.retryAfter} seconds before asking for a new code.` }
+    case 'ERR_DINTERO_RATE_LIMITED':
+      return { status: 429, message: `Too many attempts. Wait ${waitWords(failure.retryAfter)} and try again.` }
+  }
+  if (status === 400) return { status, message: 'Enter the code from the message we sent you.' }
   return { status: status ?? 401, message: 'We could not sign you in. Try again.' }
 }
 

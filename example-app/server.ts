@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net'
 import type { DinteroEmulator } from 'passport-dintero/testing'
 import { createApp } from './app.js'
 import { ConfigError, readConfig } from './config.js'
-import { DEMO_CREDENTIALS, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
+import { DEMO_CREDENTIALS, DEMO_MFA_CREDENTIALS, describeSentCode, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
 
 async function main(): Promise<void> {
   const config = readConfig(process.env)
   let emulator: DinteroEmulator | undefined
-  if (!config.dintero) emulator = await startDemoEmulator()
+  // Offline, the "SMS" or email with the one-time code is this console line.
+  if (!config.dintero) emulator = await startDemoEmulator({ onMfaCode: (message) => console.log(describeSentCode(message)) })
 
   if (config.sessionSecret === undefined && config.dintero) {
     console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the server restarts.')
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
     secureCookies: config.production,
     ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
-    ...(emulator ? { demo: DEMO_CREDENTIALS } : {}),
+    ...(emulator ? { demo: DEMO_CREDENTIALS, demoMfa: DEMO_MFA_CREDENTIALS } : {}),
   })
 
   const server = createServer(app)
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   if (emulator) {
     console.log(`Mode: emulator (no DINTERO_* settings), Dintero emulator at ${emulator.baseUrl}`)
     console.log(`Demo sign-in: ${DEMO_CREDENTIALS.username} / ${DEMO_CREDENTIALS.password}`)
+    console.log(`Demo sign-in with a one-time code: ${DEMO_MFA_CREDENTIALS.username} / ${DEMO_MFA_CREDENTIALS.password} (the code is printed here)`)
   } else {
     console.log(`Mode: Dintero account ${config.dintero!.accountId}`)
   }

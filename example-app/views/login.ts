@@ -20,6 +20,8 @@ export interface LoginView {
   username?: string | undefined
   /** Shown in emulator mode. */
   demo?: DemoCredentials | undefined
+  /** Shown in emulator mode: the demo customer who signs in with a one-time code. */
+  demoMfa?: DemoCredentials | undefined
 }
 
 export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
@@ -45,6 +47,12 @@ export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
       ? html`<aside class="demo" aria-label="Demo credentials">
     <h2>Demo account</h2>
     <p>Email: <code class="demo-username">${demo.username}</code><br>Password: <code class="demo-password">${demo.password}</code></p>
+    ${
+      view.demoMfa
+        ? html`<h2>Demo account with a one-time code</h2>
+    <p>Email: <code class="demo-mfa-username">${view.demoMfa.username}</code><br>Password: <code class="demo-mfa-password">${view.demoMfa.password}</code><br>The code is printed in the server's console.</p>`
+        : ''
+    }
   </aside>`
       : ''
   }

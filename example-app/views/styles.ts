@@ -41,6 +41,8 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .facts dt { font-weight: 600; color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .status-code { margin: 0 0 0.25rem; color: var(--muted); font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.05em; }
+.demo p + h2 { margin-top: 0.8rem; }
+.code-actions { display: flex; justify-content: space-between; align-items: center; margin-top: 1.25rem; }
 @media (max-width: 480px) {
   main { margin: 1.25rem auto; }
   .card { padding: 1.25rem; }

@@ -1,6 +1,7 @@
 /**
  * `npm start`'s server as a process: emulator mode with nothing set, the demo credentials it prints
- * work on the page it serves, it stops on SIGTERM, and it refuses a broken configuration.
+ * work on the page it serves (the MFA demo customer with the code it prints), it stops on SIGTERM, and
+ * it refuses a broken configuration.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -52,6 +53,24 @@ describe('example app: the server (npm start)', function () {
     child.kill('SIGTERM')
     const [code] = await once(child, 'exit')
     expect(code).to.equal(0)
+  })
+
+  it('prints the one-time code of the MFA demo customer where the SMS or email would arrive', async () => {
+    child = startServer({})
+    const printed = await waitForOutput(child, /Demo sign-in with a one-time code: .+\n/)
+    const url = /Example app: (http:\/\/localhost:\d+)/.exec(printed)![1]!
+    const [, username, password] = /Demo sign-in with a one-time code: (\S+) \/ (\S+)/.exec(printed)!
+    const browser = new Browser(url)
+    const login = await browser.get('/login')
+    const codeSent = waitForOutput(child, /Email to \S+: your code is \d{6}\n/)
+    const res = await browser.post('/login', { _csrf: csrfFrom(login.text), email: username!, password: password! })
+    expect(res.location).to.equal('/login/mfa')
+    const [, ident, code] = /Email to (\S+): your code is (\d{6})/.exec(await codeSent)!
+    expect(ident).to.equal(username)
+    const page = await browser.get('/login/mfa')
+    const done = await browser.post('/login/mfa', { _csrf: csrfFrom(page.text), code: code! })
+    expect(done.location).to.equal('/account')
+    expect((await browser.get('/account')).status).to.equal(200)
   })
 
   it('exits with a configuration error naming the missing setting', async () => {

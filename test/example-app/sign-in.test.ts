@@ -114,11 +114,11 @@ describe('example app: signing in and out', () => {
     )
   })
 
-  it('says when the account needs a one-time code', async () => {
+  it('sends an account that needs a one-time code to the code page (more in mfa.test.ts)', async () => {
     app.emulator.addUser({ email: 'mfa@example.com', password: 'mfa-password', mfa: true })
     const res = await signIn(app.browser(), 'mfa@example.com', 'mfa-password')
-    expect(res.status).to.equal(401)
-    expect(alertFrom(res.text)).to.equal('This account needs a one-time code to sign in, which this site does not support yet.')
+    expect(res.status).to.equal(302)
+    expect(res.location).to.equal('/login/mfa')
   })
 
   it('passes on Dintero rate limiting as a 429 with the wait in minutes', async () => {

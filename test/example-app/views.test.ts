@@ -2,7 +2,7 @@
  * The example app's view helpers: escaping, expiry wording, refusal wording.
  */
 import { expect } from 'chai'
-import { describeLoginFailure, isUpstreamError } from '../../example-app/login-failure.js'
+import { describeCodeFailure, describeLoginFailure, isUpstreamError } from '../../example-app/login-failure.js'
 import { describeExpiry } from '../../example-app/views/account.js'
 import { escapeHtml, html } from '../../example-app/views/html.js'
 
@@ -46,6 +46,21 @@ describe('example app: views', () => {
         status: 401,
         message: 'We could not sign you in. Try again.',
       })
+    })
+
+    it('words refused codes and resends', () => {
+      const code = (info: object, status?: number) => describeCodeFailure({ message: 'x', ...info }, status)
+      expect(code({ code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 1 }, 401)).to.deep.equal({
+        status: 401,
+        message: 'That code is not right. You have 1 more try.',
+      })
+      expect(code({ code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 3 }).message).to.include('3 more tries')
+      expect(code({ code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 }).message).to.include('too many times')
+      expect(code({ code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: 12 }).message).to.equal('Wait 12 seconds before asking for a new code.')
+      expect(code({ code: 'ERR_DINTERO_MFA_RESEND_LIMITED' }).message).to.include('No more codes')
+      expect(code({ code: 'ERR_DINTERO_RATE_LIMITED' }, 429)).to.deep.equal({ status: 429, message: 'Too many attempts. Wait a minute and try again.' })
+      expect(code({}, 400).message).to.equal('Enter the code from the message we sent you.')
+      expect(code({}, 401).message).to.equal('We could not sign you in. Try again.')
     })
 
     it('tells upstream errors by code', () => {
