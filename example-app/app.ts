@@ -233,11 +233,13 @@ export function createApp(options: ExampleAppOptions): express.Express {
     })
 
     app.post(MFA_PATH, (req, res, next) => {
-      auth.authenticate(strategy.name, (err: unknown, user: Express.User | false | null, info: unknown, status: unknown) => {
+      // A custom callback makes @types/passport type the middleware as any.
+      const authenticate = auth.authenticate(strategy.name, (err: unknown, user: Express.User | false | null, info: unknown, status: unknown) => {
         if (err) return next(err)
         if (!user) return showCodeFailure(req, res, describeCodeFailure(info, typeof status === 'number' ? status : undefined))
         req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/account')))
-      })(req, res, next)
+      }) as RequestHandler
+      authenticate(req, res, next)
     })
 
     app.post(`${MFA_PATH}/resend`, (req, res, next) => {
