@@ -1,12 +1,12 @@
 /**
  * The example app in a real browser: type the demo credentials, land on the account page, sign out;
- * a wrong password shows its message. Screenshots go to test-results/screenshots/.
+ * a wrong password shows its message; the MFA demo customer signs in with a one-time code. Screenshots go to test-results/screenshots/.
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { DEMO_USER } from '../../example-app/demo.js'
+import { DEMO_MFA_USER, DEMO_USER } from '../../example-app/demo.js'
 import { type Chromium, launchChromium, requireChromium, SCREENSHOTS } from '../support/chromium.js'
 import { type RunningExample, startExample } from '../support/example-app.js'
 
@@ -86,6 +86,32 @@ describe('browser: the example app in chromium', function () {
     await shot('login-wrong-password')
     // Only the 401 of the refused form itself, which chromium reports as a failed resource.
     expect(problems.filter((p) => !p.includes('401'))).to.deep.equal([])
+  })
+
+  it('signs the MFA demo customer in with the one-time code, after a wrong code and an early resend', async () => {
+    await typeCredentials(DEMO_MFA_USER.email, DEMO_MFA_USER.password)
+    await page.waitForURL(`${app.url}/login/mfa`)
+    expect(await page.locator('h1').textContent()).to.equal('Enter your code')
+    expect(await page.locator('main p.muted').textContent()).to.include('We sent a code to your email address.')
+    await shot('mfa-code')
+
+    const code = app.emulator.lastMfaCode(DEMO_MFA_USER.email)!
+    await page.getByLabel('One-time code').fill(code === '000000' ? '111111' : '000000')
+    await page.locator('main').getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForSelector('[role=alert]')
+    expect(await page.getByRole('alert').textContent()).to.equal('That code is not right. You have 4 more tries.')
+    await shot('mfa-wrong-code')
+
+    await page.getByRole('button', { name: 'Send a new code' }).click()
+    await page.waitForSelector('[role=alert]:has-text("before asking for a new code")')
+    expect(app.emulator.count('mfa_challenge')).to.equal(1)
+
+    await page.getByLabel('One-time code').fill(code)
+    await page.locator('main').getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${app.url}/account`)
+    expect(await page.locator('h1').textContent()).to.equal('Hello, Demo MFA Customer')
+    // Only the refused forms themselves (401 wrong code, 429 resend too soon).
+    expect(problems.filter((p) => !p.includes('401') && !p.includes('429'))).to.deep.equal([])
   })
 
   it('lays the sign-in page out on a phone-sized screen', async () => {
