@@ -1,18 +1,18 @@
 /**
  * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
  * (jwks-rsa, with its cache and rate limit, through a fetcher on `/auth/keys`; the parsed key kept per
- * `kid`), then the RS256 signature and the claims (`exp` required, `aud` checked, `iss` checked when
- * configured) in {@link verifyJwt}.
+ * `kid`), then jsonwebtoken with RS256 pinned, `exp` required, `aud` checked, `iss` checked when
+ * configured.
  *
  * @packageDocumentation
  */
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import type { JwtPayload } from 'jsonwebtoken'
+import jwt, { type JwtPayload } from 'jsonwebtoken'
 import jwksRsa from 'jwks-rsa'
 import { logger } from './debug.js'
 import type { DinteroJwk } from './dintero-client.js'
 import { DinteroError, TokenVerificationError } from './errors.js'
-import { ALGORITHM, type ClaimRules, decodeJwt, verifyJwt } from './jwt-rs256.js'
+import { ALGORITHM, decodeJwt } from './jwt-rs256.js'
 
 /** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
 export interface DinteroClaims extends JwtPayload {
@@ -49,7 +49,7 @@ export class TokenVerifier {
   /** Parsed keys by `kid`, with when to stop trusting them without asking jwks-rsa again (ms since epoch). */
   private readonly _byKid = new Map<string, { key: KeyObject; until: number }>()
   private readonly _maxAge: number
-  private readonly _rules: ClaimRules
+  private readonly _verifyOptions: jwt.VerifyOptions & { complete?: false }
 
   constructor(options: TokenVerifierOptions, fetchKeys: () => Promise<DinteroJwk[]>) {
     this._jwks = new jwksRsa.JwksClient({
@@ -64,35 +64,42 @@ export class TokenVerifier {
       jwksRequestsPerMinute: options.jwksRequestsPerMinute,
     })
     this._maxAge = options.jwksCacheMaxAge
-    this._rules = {
+    this._verifyOptions = {
+      algorithms: [ALGORITHM],
       audience: options.audience,
-      issuer: options.issuer === undefined ? undefined : typeof options.issuer === 'string' ? [options.issuer] : options.issuer,
       clockTolerance: options.clockTolerance,
+      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     }
   }
 
   /** Verifies `token` and returns its claims; rejects with {@link TokenVerificationError} or, when the key set cannot be fetched, the fetch's {@link DinteroError}. */
   async verify(token: string): Promise<DinteroClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('Access token is larger than any Dintero token')
-    const jwt = decodeJwt(token)
-    if (!jwt) throw new TokenVerificationError('Access token is not a JWT')
+    const header = decodeJwt(token)
+    if (!header) throw new TokenVerificationError('Access token is not a JWT')
     // Refuse other algorithms before looking up a key: `none` and HS256 tokens never cost a key fetch.
-    if (jwt.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
+    if (header.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
     // Dintero's tokens name their key. Without a kid, jwks-rsa would pick the only key in a one-key
     // set; refuse instead, so a key is only ever used when the token asks for it by name.
-    const kid = jwt.kid
+    const kid = header.kid
     if (kid === undefined || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
     const now = Date.now()
     const known = this._byKid.get(kid)
     const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
-    const result = verifyJwt(jwt, key, this._rules, now)
-    if ('refused' in result) {
-      // The reason names the failed check ("expired", "audience invalid"…), never the token.
-      log('token refused: %s', result.refused)
-      throw new TokenVerificationError(`Access token failed verification: ${result.refused}`)
+    let payload: string | JwtPayload
+    try {
+      // RS256 pinned again here (algorithms), with the parsed key: no PEM parse per sign-in.
+      payload = jwt.verify(token, key, this._verifyOptions)
+    } catch (err) {
+      // jsonwebtoken's messages name the failed check ("jwt expired", "jwt audience invalid…") and
+      // never contain the token itself.
+      const reason = err instanceof Error ? err.message : 'verification failed'
+      log('token refused: %s', reason)
+      throw new TokenVerificationError(`Access token failed verification: ${reason}`)
     }
-    const payload = result.payload
-    if (typeof payload['sub'] !== 'string' || payload['sub'].length === 0) throw new TokenVerificationError('Access token has no sub claim')
+    if (typeof payload !== 'object') throw new TokenVerificationError('Access token payload is not a JSON object')
+    if (typeof payload.exp !== 'number') throw new TokenVerificationError('Access token has no exp claim')
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new TokenVerificationError('Access token has no sub claim')
     return payload as DinteroClaims
   }
 

@@ -1,23 +1,15 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { expect } from 'chai'
-import { decodeJwt, verifyJwt, type ClaimRules } from '../../lib/jwt-rs256.js'
+import { decodeJwt } from '../../lib/jwt-rs256.js'
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const AUD = 'https://api.dintero.com/v1/accounts/T12345678'
 const NOW = 1_800_000_000_000
-const rules: ClaimRules = { audience: AUD, issuer: undefined, clockTolerance: 30 }
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 
 function token(payload: unknown, header: unknown = { alg: 'RS256', typ: 'JWT', kid: 'k1' }, key = privateKey): string {
   const input = `${b64(header)}.${b64(payload)}`
   return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`
-}
-
-function check(t: string, r: ClaimRules = rules) {
-  const decoded = decodeJwt(t)
-  if (!decoded) return { notJwt: true }
-  return verifyJwt(decoded, publicKey, r, NOW)
 }
 
 const exp = NOW / 1000 + 600
@@ -39,47 +31,4 @@ describe('decodeJwt', () => {
   ] as const) {
     it(`refuses ${label}`, () => expect(decodeJwt(t)).to.equal(undefined))
   }
-})
-
-describe('verifyJwt', () => {
-  it('accepts a good token and returns its payload', () => {
-    expect(check(token({ sub: 'c1', aud: AUD, exp, email: 'k@example.no' }))).to.deep.equal({
-      payload: { sub: 'c1', aud: AUD, exp, email: 'k@example.no' },
-    })
-  })
-
-  it('accepts an aud array holding the audience', () => {
-    expect(check(token({ sub: 'c1', aud: ['x', AUD], exp }))).to.have.property('payload')
-  })
-
-  it('accepts a token expired within the clock tolerance', () => {
-    expect(check(token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 10 }))).to.have.property('payload')
-  })
-
-  const refused: Array<[string, string, string]> = [
-    ['a signature by another key', token({ sub: 'c1', aud: AUD, exp }, undefined, other.privateKey), 'invalid signature'],
-    ['a payload changed after signing', (() => {
-      const [h, , s] = token({ sub: 'c1', aud: AUD, exp }).split('.')
-      return `${h}.${b64({ sub: 'admin', aud: AUD, exp })}.${s}`
-    })(), 'invalid signature'],
-    ['a payload that is not an object', token([1, 2]), 'payload is not a JSON object'],
-    ['no exp', token({ sub: 'c1', aud: AUD }), 'no exp claim'],
-    ['exp as a string', token({ sub: 'c1', aud: AUD, exp: String(exp) }), 'no exp claim'],
-    ['expired beyond the tolerance', token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 31 }), 'expired'],
-    ['nbf beyond the tolerance', token({ sub: 'c1', aud: AUD, exp, nbf: NOW / 1000 + 31 }), 'not active yet (nbf)'],
-    ['nbf that is not a number', token({ sub: 'c1', aud: AUD, exp, nbf: 'soon' }), 'not active yet (nbf)'],
-    ['no aud', token({ sub: 'c1', exp }), 'audience invalid'],
-    ['an aud array without the audience', token({ sub: 'c1', aud: ['x'], exp }), 'audience invalid'],
-  ]
-  for (const [label, t, reason] of refused) {
-    it(`refuses ${label}`, () => expect(check(t)).to.deep.equal({ refused: reason }))
-  }
-
-  it('checks iss only when configured', () => {
-    const strict = { ...rules, issuer: ['https://T12345678@api.dintero.com'] }
-    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://T12345678@api.dintero.com' }), strict)).to.have.property('payload')
-    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://evil.example' }), strict)).to.deep.equal({ refused: 'issuer invalid' })
-    expect(check(token({ sub: 'c1', aud: AUD, exp }), strict)).to.deep.equal({ refused: 'issuer invalid' })
-    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://evil.example' }))).to.have.property('payload')
-  })
 })
