@@ -16,6 +16,8 @@ export interface ServerConfig {
   production: boolean
   /** `TRUST_PROXY`: Express's `trust proxy` (`true`, `false`, a hop count, or addresses/names). */
   trustProxy: boolean | number | string | undefined
+  /** `REDIS_URL` (e.g. `redis://localhost:6379`): sessions in Redis, shared by every instance; undefined means the memory store. */
+  redisUrl: string | undefined
 }
 
 /** The three settings that switch from the emulator to a real Dintero account. */
@@ -78,5 +80,6 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     sessionSecret,
     production,
     trustProxy: readTrustProxy(value(env, 'TRUST_PROXY')),
+    redisUrl: value(env, 'REDIS_URL'),
   }
 }

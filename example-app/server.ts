@@ -9,6 +9,7 @@ import type { DinteroEmulator } from 'passport-dintero/testing'
 import { createApp } from './app.js'
 import { ConfigError, readConfig } from './config.js'
 import { DEMO_CREDENTIALS, DEMO_MFA_CREDENTIALS, describeSentCode, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
+import { openSessionStore } from './session-store.js'
 
 async function main(): Promise<void> {
   const config = readConfig(process.env)
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   if (config.sessionSecret === undefined && config.dintero) {
     console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the server restarts.')
   }
+  const sessions = await openSessionStore(config.redisUrl)
   const app = createApp({
+    ...(sessions.store ? { sessionStore: sessions.store } : {}),
     dintero: config.dintero ?? emulatorStrategyOptions(emulator!),
     sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
     secureCookies: config.production,
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
   })
   const { port } = server.address() as AddressInfo
   console.log(`Example app: http://localhost:${port}`)
+  console.log(`Sessions: ${sessions.description}`)
   if (emulator) {
     console.log(`Mode: emulator (no DINTERO_* settings), Dintero emulator at ${emulator.baseUrl}`)
     console.log(`Demo sign-in: ${DEMO_CREDENTIALS.username} / ${DEMO_CREDENTIALS.password}`)
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     server.close(() => {
-      void (emulator?.stop() ?? Promise.resolve()).then(() => process.exit(0))
+      void Promise.all([sessions.close(), emulator?.stop()]).then(() => process.exit(0))
     })
     server.closeAllConnections()
   }

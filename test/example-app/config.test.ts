@@ -14,7 +14,12 @@ describe('example app: configuration', () => {
       sessionSecret: undefined,
       production: false,
       trustProxy: undefined,
+      redisUrl: undefined,
     })
+  })
+
+  it('reads REDIS_URL for the session store', () => {
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6390' }).redisUrl).to.equal('redis://127.0.0.1:6390')
   })
 
   it('talks to Dintero when the three DINTERO_* settings are given, with the optional ones', () => {

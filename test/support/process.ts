@@ -41,7 +41,20 @@ export interface Started<T> {
 }
 
 /** Starts a process and waits for the first stdout line, parsed as JSON; kills it if it exits or prints garbage first. */
-export async function startJsonProcess<T>(command: string, args: readonly string[], options: RunOptions = {}): Promise<Started<T>> {
+export function startJsonProcess<T>(command: string, args: readonly string[], options: RunOptions = {}): Promise<Started<T>> {
+  return startProcess(command, args, (line) => JSON.parse(line) as T, options)
+}
+
+/**
+ * Starts a process and waits until `ready` returns something other than undefined for a stdout line;
+ * kills it when it exits first, `ready` throws, or it is not ready within `readyTimeoutMs`.
+ */
+export async function startProcess<T>(
+  command: string,
+  args: readonly string[],
+  ready: (line: string) => T | undefined,
+  options: RunOptions = {},
+): Promise<Started<T>> {
   const child: ChildProcess = spawn(command, args, { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -53,16 +66,19 @@ export async function startJsonProcess<T>(command: string, args: readonly string
   const lines = createInterface({ input: child.stdout! })
   let timer: NodeJS.Timeout | undefined
   try {
-    const first = await Promise.race([
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} was not ready in time:\n${stderr}`)), options.readyTimeoutMs ?? 30_000)
-      }),
-      once(lines, 'line').then(([line]) => line as string),
-      exited.then(([code]) => {
-        throw new Error(`${command} ${args.join(' ')} exited with ${String(code)} before it was ready:\n${stderr}`)
-      }),
-    ])
-    return { ready: JSON.parse(first) as T, stderr: () => stderr, stop }
+    const value = await new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} was not ready in time:\n${stderr}`)), options.readyTimeoutMs ?? 30_000)
+      lines.on('line', (line) => {
+        try {
+          const result = ready(line)
+          if (result !== undefined) resolve(result)
+        } catch (err) {
+          reject(err)
+        }
+      })
+      void exited.then(([code]) => reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)} before it was ready:\n${stderr}`)))
+    })
+    return { ready: value, stderr: () => stderr, stop }
   } catch (err) {
     await stop()
     throw err
