@@ -2,6 +2,9 @@
  * Many instances behind a load balancer: two example-app servers (`npm start`'s server.ts, as
  * processes) on different ports share one real redis-server through REDIS_URL. A session made on one
  * is the same session on the other, whichever instance a request lands on.
+ *
+ * Access tokens live 62 s and refreshTokens' default window is 60 s: a token becomes due about 2 s
+ * after sign-in, and a freshly refreshed one is not due, so only the instance that refreshes does.
  */
 import { expect } from 'chai'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
@@ -10,6 +13,17 @@ import { KARI, startEmulator } from '../support/emulator.js'
 import { csrfFrom, signIn } from '../support/example-app.js'
 import { cleanEnv, type Started, startProcess } from '../support/process.js'
 import { type RunningRedis, requireProgram, startRedis } from '../support/redis.js'
+
+/** refreshTokens' default window (the example server does not change it), in seconds. */
+const REFRESH_WINDOW = 60
+const ACCESS_TOKEN_TTL = REFRESH_WINDOW + 2
+
+/** The access-token expiry the account page shows, in ms since epoch. */
+function shownExpiry(html: string): number {
+  const match = /<time datetime="([^"]+)"/.exec(html)
+  if (!match) throw new Error('no expiry on the account page')
+  return Date.parse(match[1]!)
+}
 
 interface Instance {
   url: string
@@ -37,7 +51,7 @@ describe('example app: two instances sharing Redis sessions', function () {
   before(async function () {
     const program = requireProgram(this, 'redis-server', 'redis-server')
     redis = await startRedis(program)
-    emu = await startEmulator()
+    emu = await startEmulator({ accessTokenTtl: ACCESS_TOKEN_TTL })
     const base = cleanEnv()
     for (const name of Object.keys(base)) if (/^(DINTERO_|REDIS_URL$|NODE_ENV$|TRUST_PROXY$|SESSION_SECRET$)/.test(name)) delete base[name]
     const env: NodeJS.ProcessEnv = {
@@ -63,6 +77,26 @@ describe('example app: two instances sharing Redis sessions', function () {
   it('runs two instances on different ports, both on Redis', function () {
     expect(a.url).to.not.equal(b.url)
     for (const instance of instances) expect(instance.process.stderr()).to.not.include('REDIS_URL is not set')
+  })
+
+  it('a token refresh on B is seen by A, which does not refresh again', async function () {
+    const onA = new Browser(a.url)
+    await signIn(onA, KARI.email, KARI.password)
+    const firstExpiry = shownExpiry((await onA.get('/account')).text)
+    emu!.resetCounts()
+    // Until the token is inside the refresh window (a wait for a condition, not a timed assertion).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstExpiry - REFRESH_WINDOW * 1000 - Date.now() + 50)))
+
+    const onB = await new Browser(b.url, onA.jar).get('/account')
+    expect(onB.status).to.equal(200)
+    const refreshedExpiry = shownExpiry(onB.text)
+    expect(refreshedExpiry).to.be.greaterThan(firstExpiry)
+    expect(emu!.count('refresh')).to.equal(1)
+
+    const backOnA = await onA.get('/account')
+    expect(backOnA.status).to.equal(200)
+    expect(shownExpiry(backOnA.text)).to.equal(refreshedExpiry)
+    expect(emu!.count('refresh')).to.equal(1)
   })
 
   it('signs in on A; the same cookie is signed in on B; signing out on B signs out on A', async function () {
