@@ -936,7 +936,10 @@ describe('DinteroEmulator', () => {
         const authorization = await clientBearer(short);
         const result = await login(short, { email: ADA.email, password: ADA.password }, authorization);
         expect(result.json?.['expires_in']).to.equal(60);
-        await sleep(1100);
+        // exp is rounded up to a whole second: wait until it has really passed, not a fixed 1.1 s.
+        const claims = JSON.parse(Buffer.from(authorization.split('.')[1] as string, 'base64url').toString()) as { exp: number; iat: number };
+        expect(claims.exp - claims.iat).to.be.within(1, 2);
+        await sleep(Math.max(0, claims.exp * 1000 - Date.now()) + 50);
         expect((await login(short, { email: ADA.email, password: ADA.password }, authorization)).status).to.equal(401);
       } finally {
         await short.stop();
