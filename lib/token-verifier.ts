@@ -12,6 +12,7 @@ import jwksRsa from 'jwks-rsa'
 import { logger } from './debug.js'
 import type { DinteroJwk } from './dintero-client.js'
 import { DinteroError, TokenVerificationError } from './errors.js'
+import { limitFetches } from './fetch-limit.js'
 import { ALGORITHM, decodeJwt } from './jwt-rs256.js'
 
 /** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
@@ -36,6 +37,7 @@ export interface TokenVerifierOptions {
 
 /** Longest token accepted, in characters: real ones are a few KB; this bounds the work an attacker can cause. */
 export const MAX_TOKEN_LENGTH = 16 * 1024
+const RATE_LIMITED = 'No signing key for the access token (key set fetches are rate limited)'
 const log = logger('verify')
 
 /**
@@ -52,16 +54,16 @@ export class TokenVerifier {
   private readonly _verifyOptions: jwt.VerifyOptions & { complete?: false }
 
   constructor(options: TokenVerifierOptions, fetchKeys: () => Promise<DinteroJwk[]>) {
+    // Rate limit inside the cache: cache hits are free, and a flood of unknown `kid`s cannot turn
+    // into a flood of key-set fetches. Ours, not jwks-rsa's, which queues callers beyond its budget.
+    const fetchLimited = limitFetches(fetchKeys, options.jwksRequestsPerMinute, () => new TokenVerificationError(RATE_LIMITED))
     this._jwks = new jwksRsa.JwksClient({
       // jwks-rsa wants a URI even with a fetcher; it is only used as a label in its own logs.
       jwksUri: 'dintero:/auth/keys',
-      fetcher: async () => ({ keys: (await fetchKeys()).filter(isRsaSigningKey).map(normalizeJwk) }),
+      fetcher: async () => ({ keys: (await fetchLimited()).filter(isRsaSigningKey).map(normalizeJwk) }),
       cache: true,
       cacheMaxAge: options.jwksCacheMaxAge,
-      // Rate limit inside the cache: cache hits are free, and a flood of unknown `kid`s cannot
-      // turn into a flood of key-set fetches.
-      rateLimit: true,
-      jwksRequestsPerMinute: options.jwksRequestsPerMinute,
+      rateLimit: false,
     })
     this._maxAge = options.jwksCacheMaxAge
     this._verifyOptions = {
@@ -118,15 +120,10 @@ export class TokenVerifier {
       signingKey = await this._jwks.getSigningKey(kid)
     } catch (err) {
       if (err instanceof DinteroError) throw err
-      // SigningKeyNotFoundError (unknown kid after one refetch, or no kid among several keys) and
-      // JwksRateLimitError (too many refetches this minute): the token cannot be trusted.
-      const name = err instanceof Error ? err.name : 'Error'
-      log('no signing key for the token: %s', name)
-      throw new TokenVerificationError(
-        name === 'JwksRateLimitError'
-          ? 'No signing key for the access token (key set fetches are rate limited)'
-          : 'No signing key in the key set matches the access token',
-      )
+      // SigningKeyNotFoundError (unknown kid after one refetch) and JwksError (a key set without
+      // usable keys): the token cannot be trusted.
+      log('no signing key for the token: %s', err instanceof Error ? err.name : 'Error')
+      throw new TokenVerificationError('No signing key in the key set matches the access token')
     }
     let parsed = this._parsed.get(signingKey)
     if (!parsed) {

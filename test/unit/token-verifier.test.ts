@@ -124,6 +124,16 @@ describe('TokenVerifier', () => {
     }
     expect(fetches).to.be.at.most(10)
   })
+
+  it('refuses a concurrent burst of unknown kids at once, within the fetch limit (regression: jwks-rsa queued them)', async () => {
+    await verifier.verify(sign({}))
+    const burst = Array.from({ length: 100 }, (_, i) => rejection(verifier.verify(sign({}, { ...b, jwk: { ...b.jwk, kid: `burst-${i}` } }))))
+    const errors = await Promise.all(burst)
+    expect(errors.every((e) => e instanceof TokenVerificationError)).to.equal(true)
+    expect(fetches).to.be.at.most(10)
+    // A known kid is still served from the cache.
+    expect((await verifier.verify(sign({}))).sub).to.equal('c1')
+  })
 })
 
 describe('VERSION', () => {
