@@ -7,8 +7,12 @@
  * @packageDocumentation
  */
 
+import { SingleFlight } from './single-flight.js'
+
 /** The window the limit counts fetches in, in milliseconds. */
 const WINDOW_MS = 60_000
+/** The one key of the single flight: there is one key set. */
+const KEY = 'keys'
 
 /**
  * Wraps `fetch` so that callers arriving while a fetch is in flight share it, and at most
@@ -22,21 +26,14 @@ export function limitFetches<T>(
   now: () => number = Date.now,
 ): () => Promise<T> {
   const started: number[] = []
-  let inflight: Promise<T> | undefined
+  const flight = new SingleFlight<T>()
   return () => {
-    if (inflight) return inflight
+    const running = flight.current(KEY)
+    if (running) return running
     const at = now()
     while (started.length > 0 && at - started[0]! >= WINDOW_MS) started.shift()
     if (started.length >= perMinute) return Promise.reject(refuse())
     started.push(at)
-    const current = (async () => {
-      try {
-        return await fetch()
-      } finally {
-        inflight = undefined
-      }
-    })()
-    inflight = current
-    return current
+    return flight.run(KEY, fetch)
   }
 }

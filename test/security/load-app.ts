@@ -26,7 +26,7 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed
 }
 
-process.on('message', async (message: { type: string }) => {
+async function answer(message: { type: string }): Promise<void> {
   if (message.type === 'measure') {
     // The outcomes are the test's record, not the app's state: hand them over and drop them.
     const tally = { success: 0, fail: 0, error: 0 }
@@ -43,5 +43,12 @@ process.on('message', async (message: { type: string }) => {
     await app.close()
     process.exit(0)
   }
+}
+
+process.on('message', (message: { type: string }) => {
+  answer(message).catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
 })
 send({ type: 'ready', url: app.url })

@@ -20,7 +20,7 @@ import { type Attempt, Probe, useProbes } from '../support/probe.js'
 const creds = { email: KARI.email, password: KARI.password }
 const TIMEOUT = 1000
 
-type Expected = { error: Function; status: number; message?: RegExp } | { fail: number; info: Record<string, unknown> }
+type Expected = { error: abstract new (...args: never[]) => Error; status: number; message?: RegExp } | { fail: number; info: Record<string, unknown> }
 
 describe('security: upstream faults', function () {
   const rig = useProbes()
