@@ -59,23 +59,48 @@ export function tokensOf(user: unknown): DinteroTokens | undefined {
 }
 
 /**
- * For `passport.serializeUser(serializeUser)`: stores the whole default user (id, claims and tokens)
- * in the session. Passport regenerates the session at login, so the tokens must travel with the user.
- * Use a server-side session store: the refresh token must never reach the browser.
+ * For `passport.serializeUser(serializeUser)`: stores the default user's id and tokens in the session.
+ * Passport regenerates the session at login, so the tokens must travel with the user. The claims are
+ * not stored twice: they are the payload of the access token beside them, read back by
+ * {@link deserializeUser}. A smaller session is less for express-session to parse, hash and save on
+ * every request. Use a server-side session store: the refresh token must never reach the browser.
  */
 export function serializeUser(user: Express.User, done: (err: unknown, stored?: unknown) => void): void {
   if (!isDinteroUser(user)) {
     done(new TypeError('serializeUser expects the default Dintero user ({ id, claims, tokens })'))
     return
   }
-  const { id, claims, tokens } = user
-  done(null, { id, claims, tokens: { ...tokens } })
+  const { id, tokens } = user
+  done(null, { id, tokens: { ...tokens } })
 }
 
 /**
- * For `passport.deserializeUser(deserializeUser)`: reads the user back from the session. Anything
+ * For `passport.deserializeUser(deserializeUser)`: reads the user back from the session, with its
+ * claims from the stored access token (verified when it was stored, at sign-in or refresh). Anything
  * that is not a well-formed user (an old or tampered session) signs the visitor out instead of failing.
  */
 export function deserializeUser(stored: unknown, done: (err: unknown, user?: Express.User | false) => void): void {
-  done(null, isDinteroUser(stored) ? stored : false)
+  done(null, restoreUser(stored) ?? false)
+}
+
+/** The default user from what {@link serializeUser} stored (or an older session that stored the claims too). */
+function restoreUser(stored: unknown): DinteroUser | undefined {
+  if (!isRecord(stored) || typeof stored['id'] !== 'string' || !isDinteroTokens(stored['tokens'])) return undefined
+  const tokens = stored['tokens']
+  const claims = isRecord(stored['claims']) ? stored['claims'] : payloadOf(tokens.accessToken)
+  if (!claims || claims['sub'] !== stored['id']) return undefined
+  return { id: stored['id'], claims: claims as DinteroClaims, tokens }
+}
+
+/** The payload of a compact JWT, unverified: only for tokens this package verified before storing them. */
+function payloadOf(token: string): Record<string, unknown> | undefined {
+  const start = token.indexOf('.') + 1
+  const end = token.indexOf('.', start)
+  if (start === 0 || end === -1) return undefined
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(token.slice(start, end), 'base64url').toString('utf8'))
+    return isRecord(payload) ? payload : undefined
+  } catch {
+    return undefined
+  }
 }

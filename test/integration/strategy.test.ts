@@ -57,13 +57,18 @@ describe('DinteroPasswordStrategy over HTTP', function () {
       const sessions = Object.values(await app!.sessions())
       expect(sessions).to.have.length(1)
       const user = sessions[0].passport.user
+      // Only id and tokens are stored: the claims are the access token's payload, not stored twice.
+      expect(Object.keys(user).sort()).to.deep.equal(['id', 'tokens'])
       expect(user.id).to.equal(id)
-      expect(user.claims.sub).to.equal(id)
-      expect(user.claims.email).to.equal(KARI.email)
       expect(user.tokens.accessToken.split('.')).to.have.length(3)
       expect(user.tokens.refreshToken).to.be.a('string')
       expect(user.tokens.tokenType).to.equal('Bearer')
-      expect(user.tokens.expiresAt).to.equal(user.claims.exp * 1000)
+      const claims = JSON.parse(Buffer.from(user.tokens.accessToken.split('.')[1], 'base64url').toString())
+      expect(claims.sub).to.equal(id)
+      expect(claims.email).to.equal(KARI.email)
+      expect(user.tokens.expiresAt).to.equal(claims.exp * 1000)
+      // ...and come back with the user on the next request.
+      expect(me.json.sub).to.equal(id)
     })
 
     it('signs in by E.164 phone number', async () => {
