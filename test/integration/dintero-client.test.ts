@@ -6,7 +6,7 @@ import { DinteroClient } from '../../lib/dintero-client.js'
 import { ClientAuthenticationError, InvalidCredentialsError, MfaCodeRejectedError, MfaExpiredError, RefreshRejectedError, UpstreamError } from '../../lib/errors.js'
 import { resolveOptions } from '../../lib/options.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
-import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
+import { KARI, OLA, startEmulator, useEmulator, strategyOptions } from '../support/emulator.js'
 
 describe('DinteroClient', () => {
   let emu: DinteroEmulator
@@ -14,15 +14,8 @@ describe('DinteroClient', () => {
   let client: DinteroClient
   const creds = { ident: { type: 'email' as const, value: KARI.email }, password: KARI.password }
 
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(async () => {
-    await emu.stop()
-  })
+  useEmulator((e) => (emu = e))
   beforeEach(() => {
-    emu.clearFaults()
-    emu.resetCounts()
     now = Date.now()
     client = new DinteroClient(resolveOptions(strategyOptions(emu)), () => now)
   })

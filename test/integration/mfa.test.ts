@@ -10,7 +10,7 @@ import { DinteroPasswordStrategy, type DinteroStrategyOptions, TokenVerification
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { startApp, type TestApp } from '../support/app.js'
 import { Browser } from '../support/browser.js'
-import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
+import { KARI, OLA, startEmulator, useEmulator, strategyOptions } from '../support/emulator.js'
 
 const KEY = 'passport-dintero:mfa:dintero'
 const ola = { email: OLA.email, password: OLA.password }
@@ -19,16 +19,7 @@ describe('MFA two-step sign-in over HTTP', function () {
   let emu: DinteroEmulator
   let app: TestApp | undefined
 
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(async () => {
-    await emu.stop()
-  })
-  beforeEach(() => {
-    emu.clearFaults()
-    emu.resetCounts()
-  })
+  useEmulator((e) => (emu = e))
   afterEach(async () => {
     await app?.close()
     app = undefined

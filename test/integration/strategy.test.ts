@@ -14,22 +14,13 @@ import {
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { startApp, startAppWith, type TestApp } from '../support/app.js'
 import { Browser } from '../support/browser.js'
-import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
+import { KARI, OLA, startEmulator, useEmulator, strategyOptions } from '../support/emulator.js'
 
 describe('DinteroPasswordStrategy over HTTP', function () {
   let emu: DinteroEmulator
   let app: TestApp | undefined
 
-  before(async () => {
-    emu = await startEmulator()
-  })
-  after(async () => {
-    await emu.stop()
-  })
-  beforeEach(() => {
-    emu.clearFaults()
-    emu.resetCounts()
-  })
+  useEmulator((e) => (emu = e))
   afterEach(async () => {
     await app?.close()
     app = undefined

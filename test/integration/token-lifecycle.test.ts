@@ -13,7 +13,7 @@ import {
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { type AppExtras, startAppWith, type TestApp } from '../support/app.js'
 import { Browser } from '../support/browser.js'
-import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
+import { KARI, startEmulator, useEmulator, strategyOptions } from '../support/emulator.js'
 import { captureDebugLogs, leakedSecrets } from '../support/secrets.js'
 
 const TTL_SECONDS = 2
@@ -36,16 +36,7 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
   let emu: DinteroEmulator
   let app: TestApp | undefined
 
-  before(async () => {
-    emu = await startEmulator({ accessTokenTtl: TTL_SECONDS })
-  })
-  after(async () => {
-    await emu.stop()
-  })
-  beforeEach(() => {
-    emu.clearFaults()
-    emu.resetCounts()
-  })
+  useEmulator((e) => (emu = e), { accessTokenTtl: TTL_SECONDS })
   afterEach(async () => {
     await app?.close()
     app = undefined

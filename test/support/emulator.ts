@@ -18,3 +18,22 @@ export async function startEmulator(options: ConstructorParameters<typeof Dinter
 export function strategyOptions(emu: DinteroEmulator, over: Partial<DinteroStrategyOptions> = {}): DinteroStrategyOptions {
   return { accountId: emu.accountId, clientId: emu.clientId, clientSecret: emu.clientSecret, baseUrl: emu.baseUrl, ...over }
 }
+
+/**
+ * Mocha hooks for a suite that shares one emulator: started before the suite (handed to `set`),
+ * faults and counters cleared before each test, stopped after the suite.
+ */
+export function useEmulator(set: (emu: DinteroEmulator) => void, options: ConstructorParameters<typeof DinteroEmulator>[0] = {}): void {
+  let emu: DinteroEmulator | undefined
+  before(async () => {
+    emu = await startEmulator(options)
+    set(emu)
+  })
+  after(async () => {
+    await emu?.stop()
+  })
+  beforeEach(() => {
+    emu?.clearFaults()
+    emu?.resetCounts()
+  })
+}

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
+import { rejection } from '../support/rejection.js'
 import { HttpClient, retryAfterSeconds, unexpectedAnswer } from '../../lib/http.js'
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../lib/errors.js'
 
@@ -18,15 +19,6 @@ async function serve(handler: Handler): Promise<{ url: string; server: http.Serv
 
 function client(url: string, over: Partial<{ timeout: number; maxResponseBytes: number }> = {}) {
   return new HttpClient({ baseUrl: url, timeout: over.timeout ?? 2000, maxResponseBytes: over.maxResponseBytes ?? 1024, headers: { 'user-agent': 'test' } })
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('HttpClient', () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { expect } from 'chai'
+import { rejection } from '../support/rejection.js'
 import jwt from 'jsonwebtoken'
 import { TokenVerificationError } from '../../lib/errors.js'
 import { MAX_TOKEN_LENGTH, TokenVerifier } from '../../lib/token-verifier.js'
@@ -12,15 +13,6 @@ function keyPair(kid: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }
   return { privateKey, jwk }
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('TokenVerifier', () => {
