@@ -26,6 +26,8 @@ export interface Measurements {
   pages: Record<'signedIn' | 'anonymous' | 'floorSignedIn' | 'floorAnonymous', PageMeasure>
   verify: { library: number; raw: number }
   rss?: { after1k: number; after50k: number; logins: number } | undefined
+  /** The same RSS run on the floor's app, which does not use this library: a control. */
+  floorRss?: { after1k: number; after50k: number; logins: number } | undefined
   loadAverage: number[]
 }
 
@@ -170,6 +172,13 @@ export function renderReport(m: Measurements, fig: Figures, date = new Date()): 
       '',
       `RSS of a fresh strategy app: ${n(m.rss.after1k / MB, 1)} MB after 1,000 logins, ` +
         `${n(m.rss.after50k / MB, 1)} MB after ${n(m.rss.logins)} (growth ${n(fig.rssGrowthMb ?? Number.NaN, 1)} MB).`,
+    )
+  }
+  if (m.floorRss) {
+    lines.push(
+      '',
+      `Control without this library, the same run on a fresh floor app: ${n(m.floorRss.after1k / MB, 1)} MB after 1,000 logins, ` +
+        `${n(m.floorRss.after50k / MB, 1)} MB after ${n(m.floorRss.logins)} (growth ${n((m.floorRss.after50k - m.floorRss.after1k) / MB, 1)} MB).`,
     )
   }
   lines.push('', '## Goals', '', '| goal | target | this run | met |', '|---|---|---:|---|')

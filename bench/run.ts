@@ -166,19 +166,22 @@ async function main(): Promise<void> {
     await micro.child.stop()
     log('verification micro-benchmark done')
 
-    let rss: Measurements['rss']
-    if (s.rssLogins > 0) {
-      const app = await startApp('strategy', emu, s.concurrency)
+    /** RSS of a fresh app of `route` after 1,000 logins and after `rssLogins`. */
+    const rssRun = async (route: RouteName): Promise<NonNullable<Measurements['rss']>> => {
+      const app = await startApp(route, emu, s.concurrency)
       children.push(app.child)
       await app.load.run(loginLoad, { count: 1000 })
       const after1k = (await app.child.ask<ProcessStats>('stats')).rss
       const rest = await app.load.run(loginLoad, { count: s.rssLogins - 1000 })
       const after50k = (await app.child.ask<ProcessStats>('stats')).rss
       if (rest.errors > 0) throw new Error(`${rest.errors} logins failed during the RSS run`)
-      rss = { after1k, after50k, logins: s.rssLogins }
       app.load.close()
-      log('RSS run done')
+      await app.child.stop()
+      log(`RSS run (${route}) done`)
+      return { after1k, after50k, logins: s.rssLogins }
     }
+    const rss = s.rssLogins > 0 ? await rssRun('strategy') : undefined
+    const floorRss = s.rssLogins > 0 ? await rssRun('floor') : undefined
 
     const measurements: Measurements = {
       mode: s.quick ? 'quick' : 'full',
@@ -189,6 +192,7 @@ async function main(): Promise<void> {
       pages,
       verify: micro.ready,
       rss,
+      floorRss,
       loadAverage,
     }
     const fig = figures(measurements)
