@@ -16,6 +16,7 @@ import {
   RefreshRejectedError,
   UpstreamError,
 } from './errors.js'
+import { SingleFlight } from './single-flight.js'
 import { HttpClient, type JsonResponse, unexpectedAnswer, upstreamErrorCode } from './http.js'
 import type { ResolvedOptions } from './options.js'
 import { VERSION } from './version.js'
@@ -51,12 +52,6 @@ export interface MfaStart {
 /** Message for every refusal of a customer's credentials: the same for unknown user and wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
 
-/** A probe of a client token in flight, shared by every call that got a 401 with that token. */
-interface TokenProbe {
-  token: string
-  refused: Promise<boolean>
-}
-
 /** Settings the client needs beyond the options. @internal */
 export interface DinteroClientOptions extends Pick<
   ResolvedOptions,
@@ -76,7 +71,8 @@ export class DinteroClient {
   private readonly _http: HttpClient
   private readonly _tokens: ClientTokenCache
   private readonly _prefix: string
-  private _probe: TokenProbe | undefined
+  /** Probes of client tokens in flight, by token: every call that got a 401 with it shares one. */
+  private readonly _probes = new SingleFlight<boolean>()
 
   constructor(private readonly _options: DinteroClientOptions, now: () => number = Date.now) {
     const headers: Record<string, string> = {
@@ -249,22 +245,15 @@ export class DinteroClient {
 
   /** True when Dintero refuses `token` itself (probed with the credential-free key-set call). */
   private _tokenRefused(token: string): Promise<boolean> {
-    if (this._probe?.token === token) return this._probe.refused
-    const probe: TokenProbe = {
-      token,
-      refused: this._http
+    return this._probes.run(token, () =>
+      this._http
         .send({ what: 'client token probe', method: 'GET', path: this._prefix + KEYS_PATH, headers: { authorization: `Bearer ${token}` } })
         .then(
           (res) => res.status === 401,
           // Dintero unreachable: nothing shows the token is bad, so the original answer stands.
           () => false,
-        )
-        .finally(() => {
-          if (this._probe === probe) this._probe = undefined
-        }),
-    }
-    this._probe = probe
-    return probe.refused
+        ),
+    )
   }
 
   private async _fetchClientToken(): Promise<IssuedToken> {

@@ -41,6 +41,16 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
+/**
+ * The payload of a compact JWT as a JSON object, UNVERIFIED: only for tokens this package verified
+ * before it stored them (the session's access token). Undefined when it is not one. @internal
+ */
+export function decodePayload(token: string): Record<string, unknown> | undefined {
+  const start = token.indexOf('.') + 1
+  const end = token.indexOf('.', start)
+  return start === 0 || end === -1 ? undefined : parseSegment(token.slice(start, end))
+}
+
 /** A base64url segment holding a JSON object, parsed; undefined otherwise. */
 function parseSegment(segment: string): Record<string, unknown> | undefined {
   try {

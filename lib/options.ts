@@ -173,11 +173,6 @@ function number(value: unknown, option: string, fallback: number, min: number, m
   return value
 }
 
-function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
-  if (value !== undefined && !Number.isInteger(value)) throw bad(option, `must be a whole number from ${min} to ${max}`)
-  return number(value, option, fallback, min, max)
-}
-
 // Printable ASCII only: these values go into HTTP headers.
 const HEADER_VALUE = /^[\x20-\x7e]+$/
 
@@ -266,10 +261,10 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mfaURL: o['mfaURL'] === undefined ? undefined : requiredString(o['mfaURL'], 'mfaURL'),
     codeField,
     mfaGrantType: optionalString(o['mfaGrantType'], 'mfaGrantType', 'mfa-oob'),
-    mfaMaxAttempts: integer(o['mfaMaxAttempts'], 'mfaMaxAttempts', 5, 1, 100),
+    mfaMaxAttempts: number(o['mfaMaxAttempts'], 'mfaMaxAttempts', 5, 1, 100, true),
     mfaLifetime: number(o['mfaLifetime'], 'mfaLifetime', 300_000, 1_000, 3_600_000),
     mfaResendInterval: number(o['mfaResendInterval'], 'mfaResendInterval', 30_000, 0, 3_600_000),
-    mfaMaxResends: integer(o['mfaMaxResends'], 'mfaMaxResends', 3, 0, 100),
+    mfaMaxResends: number(o['mfaMaxResends'], 'mfaMaxResends', 3, 0, 100, true),
     systemName: headerValue(o['systemName'], 'systemName'),
     systemVersion: headerValue(o['systemVersion'], 'systemVersion'),
   }

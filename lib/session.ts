@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type {} from 'passport'
+import { decodePayload } from './jwt-rs256.js'
 import type { DinteroClaims } from './token-verifier.js'
 
 /** The tokens of a signed-in customer. Secrets: keep them server-side, never log them. */
@@ -87,20 +88,7 @@ export function deserializeUser(stored: unknown, done: (err: unknown, user?: Exp
 function restoreUser(stored: unknown): DinteroUser | undefined {
   if (!isRecord(stored) || typeof stored['id'] !== 'string' || !isDinteroTokens(stored['tokens'])) return undefined
   const tokens = stored['tokens']
-  const claims = isRecord(stored['claims']) ? stored['claims'] : payloadOf(tokens.accessToken)
+  const claims = isRecord(stored['claims']) ? stored['claims'] : decodePayload(tokens.accessToken)
   if (!claims || claims['sub'] !== stored['id']) return undefined
   return { id: stored['id'], claims: claims as DinteroClaims, tokens }
-}
-
-/** The payload of a compact JWT, unverified: only for tokens this package verified before storing them. */
-function payloadOf(token: string): Record<string, unknown> | undefined {
-  const start = token.indexOf('.') + 1
-  const end = token.indexOf('.', start)
-  if (start === 0 || end === -1) return undefined
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(token.slice(start, end), 'base64url').toString('utf8'))
-    return isRecord(payload) ? payload : undefined
-  } catch {
-    return undefined
-  }
 }

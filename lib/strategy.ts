@@ -6,7 +6,7 @@
 import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
 import { readCredentials } from './credentials.js'
-import { logger } from './debug.js'
+import { errorLabel, logger } from './debug.js'
 import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
@@ -339,6 +339,5 @@ function refusal(err: unknown): Action {
 function outcomeLabel(action: Action): string {
   if (action.kind === 'fail') return `fail ${action.status}`
   if (action.kind !== 'error') return action.kind
-  const code = (action.error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? `error ${code}` : 'error'
+  return `error ${errorLabel(action.error)}`
 }

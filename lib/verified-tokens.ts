@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import jwt from 'jsonwebtoken'
 import type { DinteroClient, IssuedTokens } from './dintero-client.js'
 import { TokenVerificationError } from './errors.js'
+import { decodePayload } from './jwt-rs256.js'
 import type { DinteroTokens } from './session.js'
 import type { DinteroClaims, TokenVerifier } from './token-verifier.js'
 
@@ -64,6 +64,6 @@ export async function refreshVerified(
 }
 
 function subjectOf(accessToken: string): string | undefined {
-  const payload = jwt.decode(accessToken)
-  return payload !== null && typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : undefined
+  const sub = decodePayload(accessToken)?.['sub']
+  return typeof sub === 'string' ? sub : undefined
 }
