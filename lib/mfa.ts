@@ -62,6 +62,7 @@ export const MFA_MESSAGES = {
   tooManyWrong: 'Too many wrong codes. Sign in again.',
   resendTooSoon: 'Wait a little before asking for a new code.',
   noMoreResends: 'No more codes can be sent. Sign in again.',
+  busy: 'Your code is being checked. Try again in a moment.',
 } as const
 
 const NOT_STARTED: DinteroFailureInfo = { message: MFA_MESSAGES.notStarted, code: 'ERR_DINTERO_MFA_NOT_STARTED' }
@@ -128,6 +129,11 @@ export class MfaFlow {
     if (this._now() >= pending.expiresAt) return this._expired(session)
     const code = readCode(bodyField(req.body, this._options.codeField))
     if (code === undefined) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.enterCode }, 400)
+    // Each request counts wrong codes on its own copy of the session: parallel guesses would all start
+    // from the same count and spend one attempt between them. One code check per session at a time.
+    const sid = sessionIdOf(req)
+    if (this._busy.has(sid)) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.busy, code: 'ERR_DINTERO_MFA_BUSY' }, 429)
+    this._busy.add(sid)
     let issued: IssuedTokens
     try {
       issued = await this._client.mfaGrant(pending.mfaToken, pending.oobCode, code)
@@ -135,6 +141,8 @@ export class MfaFlow {
       if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
       if (err instanceof MfaExpiredError) return this._expired(session)
       throw err
+    } finally {
+      this._busy.delete(sid)
     }
     // Dintero has spent the mfa_token: a second use of this state could only fail.
     dropPending(session, this._key)
@@ -157,6 +165,12 @@ export class MfaFlow {
       const info = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: Math.ceil(wait / 1000) }
       return { sent: false, status: 429, info }
     }
+    // One MFA call per session at a time (see redeem): parallel resends would spend one resend between them.
+    const sid = sessionIdOf(req)
+    if (this._busy.has(sid)) {
+      return { sent: false, status: 429, info: { ...stillWaiting(pending), message: MFA_MESSAGES.busy, code: 'ERR_DINTERO_MFA_BUSY' } }
+    }
+    this._busy.add(sid)
     let oobCode: string
     try {
       oobCode = await this._client.mfaChallenge(pending.mfaToken)
@@ -168,6 +182,8 @@ export class MfaFlow {
         return { sent: false, status: 429, info }
       }
       throw err
+    } finally {
+      this._busy.delete(sid)
     }
     // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
     // the lifetime is not extended: a resend buys no extra guesses and no extra time.
@@ -188,6 +204,9 @@ export class MfaFlow {
       resendAt: pending.sentAt + this._options.mfaResendInterval,
     }
   }
+
+  /** Sessions with a code check or resend at Dintero right now (this process only). */
+  private readonly _busy = new Set<string>()
 
   private _session(req: Request): ServerSession {
     const session = serverSession(req)
@@ -213,6 +232,11 @@ export class MfaFlow {
     const info = { ...stillWaiting({ ...pending, attemptsLeft }), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
     return fail(info, 401)
   }
+}
+
+/** The session id of a request that {@link serverSession} accepted (it checked the id is a string). */
+function sessionIdOf(req: Request): string {
+  return (req as unknown as { sessionID: string }).sessionID
 }
 
 /** The `info` fields of a refusal after which the code page is still the next step. */

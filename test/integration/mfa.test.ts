@@ -237,6 +237,19 @@ describe('MFA two-step sign-in over HTTP', function () {
       expect(emu.count('mfa_token')).to.equal(3)
     })
 
+    it('checks one code per session at a time: parallel guesses cannot share one attempt', async () => {
+      const browser = await open({ mfaMaxAttempts: 3 })
+      await browser.post('/login', ola)
+      const code = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { delayMs: 200, times: 1 })
+      const parallel = await Promise.all(Array.from({ length: 4 }, () => browser.post('/login', { code: otherCode(code) })))
+      expect(parallel.map((r) => r.status).sort()).to.deep.equal([401, 429, 429, 429])
+      expect(parallel.find((r) => r.status === 429)!.json.code).to.equal('ERR_DINTERO_MFA_BUSY')
+      expect(emu.count('mfa_token')).to.equal(1)
+      const left = (await browser.post('/login', { code: otherCode(code) })).json.attemptsLeft
+      expect(left).to.equal(1)
+    })
+
     it('refuses a malformed code with 400 without using an attempt or calling Dintero', async () => {
       const browser = await open()
       await browser.post('/login', ola)
