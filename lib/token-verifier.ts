@@ -1,26 +1,35 @@
 /**
  * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
- * (jwks-rsa, with its cache and rate limit, through a fetcher on `/auth/keys`; the parsed key kept per
- * `kid`), then jsonwebtoken with RS256 pinned, `exp` required, `aud` checked, `iss` checked when
- * configured.
+ * (jwks-rsa, with its cache, through a rate-limited fetcher on `/auth/keys`; the parsed key kept per
+ * `kid`), then the signature with `node:crypto`, RS256 pinned, `exp` required, `aud` checked, `iss`
+ * checked when configured (jwt-rs256.ts).
  *
  * @packageDocumentation
  */
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import jwt, { type JwtPayload } from 'jsonwebtoken'
 import jwksRsa from 'jwks-rsa'
 import { logger } from './debug.js'
 import type { DinteroJwk } from './dintero-client.js'
 import { DinteroError, TokenVerificationError } from './errors.js'
 import { limitFetches } from './fetch-limit.js'
-import { ALGORITHM, decodeJwt } from './jwt-rs256.js'
+import { ALGORITHM, type ClaimRules, decodeJwt, verifyJwt } from './jwt-rs256.js'
 
 /** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
-export interface DinteroClaims extends JwtPayload {
+export interface DinteroClaims {
   /** The customer's id. */
   sub: string
   /** Expiry, in seconds since epoch. */
   exp: number
+  /** The audience: the configured `audience`, or an array holding it. */
+  aud?: string | string[]
+  /** The issuer; checked only when the `issuer` option is set. */
+  iss?: string
+  /** Issued at, in seconds since epoch. */
+  iat?: number
+  /** Not before, in seconds since epoch. */
+  nbf?: number
+  /** The token's id. */
+  jti?: string
   [claim: string]: unknown
 }
 
@@ -51,7 +60,7 @@ export class TokenVerifier {
   /** Parsed keys by `kid`, with when to stop trusting them without asking jwks-rsa again (ms since epoch). */
   private readonly _byKid = new Map<string, { key: KeyObject; until: number }>()
   private readonly _maxAge: number
-  private readonly _verifyOptions: jwt.VerifyOptions & { complete?: false }
+  private readonly _rules: ClaimRules
 
   constructor(options: TokenVerifierOptions, fetchKeys: () => Promise<DinteroJwk[]>) {
     // Rate limit inside the cache: cache hits are free, and a flood of unknown `kid`s cannot turn
@@ -66,42 +75,36 @@ export class TokenVerifier {
       rateLimit: false,
     })
     this._maxAge = options.jwksCacheMaxAge
-    this._verifyOptions = {
-      algorithms: [ALGORITHM],
+    this._rules = {
       audience: options.audience,
+      issuer: options.issuer === undefined ? undefined : typeof options.issuer === 'string' ? [options.issuer] : options.issuer,
       clockTolerance: options.clockTolerance,
-      ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     }
   }
 
   /** Verifies `token` and returns its claims; rejects with {@link TokenVerificationError} or, when the key set cannot be fetched, the fetch's {@link DinteroError}. */
   async verify(token: string): Promise<DinteroClaims> {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('Access token is larger than any Dintero token')
-    const header = decodeJwt(token)
-    if (!header) throw new TokenVerificationError('Access token is not a JWT')
+    const jwt = decodeJwt(token)
+    if (!jwt) throw new TokenVerificationError('Access token is not a JWT')
     // Refuse other algorithms before looking up a key: `none` and HS256 tokens never cost a key fetch.
-    if (header.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
+    if (jwt.alg !== ALGORITHM) throw new TokenVerificationError(`Access token algorithm is not ${ALGORITHM}`)
     // Dintero's tokens name their key. Without a kid, jwks-rsa would pick the only key in a one-key
     // set; refuse instead, so a key is only ever used when the token asks for it by name.
-    const kid = header.kid
+    const kid = jwt.kid
     if (kid === undefined || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
     const now = Date.now()
     const known = this._byKid.get(kid)
     const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
-    let payload: string | JwtPayload
-    try {
-      // RS256 pinned again here (algorithms), with the parsed key: no PEM parse per sign-in.
-      payload = jwt.verify(token, key, this._verifyOptions)
-    } catch (err) {
-      // jsonwebtoken's messages name the failed check ("jwt expired", "jwt audience invalid…") and
-      // never contain the token itself.
-      const reason = err instanceof Error ? err.message : 'verification failed'
-      log('token refused: %s', reason)
-      throw new TokenVerificationError(`Access token failed verification: ${reason}`)
+    // RS256 with the parsed key: no PEM parse, no second decode per sign-in.
+    const result = verifyJwt(jwt, key, this._rules, now)
+    if ('refused' in result) {
+      // The reason names the failed check ("expired", "audience invalid"…), never the token.
+      log('token refused: %s', result.refused)
+      throw new TokenVerificationError(`Access token failed verification: ${result.refused}`)
     }
-    if (typeof payload !== 'object') throw new TokenVerificationError('Access token payload is not a JSON object')
-    if (typeof payload.exp !== 'number') throw new TokenVerificationError('Access token has no exp claim')
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new TokenVerificationError('Access token has no sub claim')
+    const payload = result.payload
+    if (typeof payload['sub'] !== 'string' || payload['sub'].length === 0) throw new TokenVerificationError('Access token has no sub claim')
     return payload as DinteroClaims
   }
 

@@ -1,7 +1,7 @@
 /**
  * Compact JWS encoding, signing and verification with `node:crypto` only.
  *
- * The emulator deliberately does not use `jsonwebtoken` (the library's dependency): it must be
+ * The emulator deliberately does not use `jsonwebtoken`: it must be
  * an independent implementation so that a bug shared by both sides cannot hide.
  *
  * @module

@@ -1,8 +1,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { expect } from 'chai'
-import { decodeJwt } from '../../lib/jwt-rs256.js'
+import { type ClaimRules, decodeJwt, decodePayload, verifyJwt } from '../../lib/jwt-rs256.js'
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const AUD = 'https://api.dintero.com/v1/accounts/T12345678'
 const NOW = 1_800_000_000_000
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -13,6 +14,13 @@ function token(payload: unknown, header: unknown = { alg: 'RS256', typ: 'JWT', k
 }
 
 const exp = NOW / 1000 + 600
+const rules: ClaimRules = { audience: AUD, issuer: undefined, clockTolerance: 30 }
+
+function check(t: string, r: ClaimRules = rules) {
+  const decoded = decodeJwt(t)
+  if (!decoded) return { notJwt: true }
+  return verifyJwt(decoded, publicKey, r, NOW)
+}
 
 describe('decodeJwt', () => {
   it('reads alg and kid and keeps the signed part', () => {
@@ -31,4 +39,70 @@ describe('decodeJwt', () => {
   ] as const) {
     it(`refuses ${label}`, () => expect(decodeJwt(t)).to.equal(undefined))
   }
+})
+
+describe('verifyJwt', () => {
+  it('accepts a good token and returns its payload', () => {
+    expect(check(token({ sub: 'c1', aud: AUD, exp, email: 'k@example.no' }))).to.deep.equal({
+      payload: { sub: 'c1', aud: AUD, exp, email: 'k@example.no' },
+    })
+  })
+
+  it('accepts an aud array holding the audience', () => {
+    expect(check(token({ sub: 'c1', aud: ['x', AUD], exp }))).to.have.property('payload')
+  })
+
+  it('accepts a token expired within the clock tolerance, and nbf within it', () => {
+    expect(check(token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 29 }))).to.have.property('payload')
+    expect(check(token({ sub: 'c1', aud: AUD, exp, nbf: NOW / 1000 + 30 }))).to.have.property('payload')
+  })
+
+  it('uses the time it is given, not the clock', () => {
+    const t = token({ sub: 'c1', aud: AUD, exp })
+    const decoded = decodeJwt(t)
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, publicKey, rules, (exp + 30) * 1000)).to.deep.equal({ refused: 'expired' })
+    expect(verifyJwt(decoded, publicKey, rules, (exp + 29) * 1000)).to.have.property('payload')
+  })
+
+  const refused: Array<[string, string, string]> = [
+    ['a signature by another key', token({ sub: 'c1', aud: AUD, exp }, undefined, other.privateKey), 'invalid signature'],
+    ['a payload changed after signing', (() => {
+      const [h, , s] = token({ sub: 'c1', aud: AUD, exp }).split('.')
+      return `${h}.${b64({ sub: 'admin', aud: AUD, exp })}.${s}`
+    })(), 'invalid signature'],
+    ['a payload that is not an object', token([1, 2]), 'payload is not a JSON object'],
+    ['no exp', token({ sub: 'c1', aud: AUD }), 'no exp claim'],
+    ['exp as a string', token({ sub: 'c1', aud: AUD, exp: String(exp) }), 'no exp claim'],
+    ['exp that JSON makes infinite', (() => {
+      const input = `${b64({ alg: 'RS256', kid: 'k1' })}.${Buffer.from(`{"sub":"c1","aud":"${AUD}","exp":1e999}`).toString('base64url')}`
+      return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`
+    })(), 'no exp claim'],
+    ['expired at exactly exp + tolerance', token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 30 }), 'expired'],
+    ['expired beyond the tolerance', token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 31 }), 'expired'],
+    ['a truncated signature', token({ sub: 'c1', aud: AUD, exp }).slice(0, -4), 'invalid signature'],
+    ['nbf beyond the tolerance', token({ sub: 'c1', aud: AUD, exp, nbf: NOW / 1000 + 31 }), 'not active yet (nbf)'],
+    ['nbf that is not a number', token({ sub: 'c1', aud: AUD, exp, nbf: 'soon' }), 'not active yet (nbf)'],
+    ['no aud', token({ sub: 'c1', exp }), 'audience invalid'],
+    ['an aud array without the audience', token({ sub: 'c1', aud: ['x'], exp }), 'audience invalid'],
+  ]
+  for (const [label, t, reason] of refused) {
+    it(`refuses ${label}`, () => expect(check(t)).to.deep.equal({ refused: reason }))
+  }
+
+  it('checks iss only when configured', () => {
+    const strict = { ...rules, issuer: ['https://T12345678@api.dintero.com'] }
+    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://T12345678@api.dintero.com' }), strict)).to.have.property('payload')
+    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://evil.example' }), strict)).to.deep.equal({ refused: 'issuer invalid' })
+    expect(check(token({ sub: 'c1', aud: AUD, exp }), strict)).to.deep.equal({ refused: 'issuer invalid' })
+    expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://evil.example' }))).to.have.property('payload')
+  })
+})
+
+describe('decodePayload', () => {
+  it('reads the payload of a JWT, and nothing from what is not one', () => {
+    expect(decodePayload(token({ sub: 'c1', aud: AUD, exp }))).to.deep.equal({ sub: 'c1', aud: AUD, exp })
+    expect(decodePayload('no-dots')).to.equal(undefined)
+    expect(decodePayload(`${b64({})}.${b64([1])}.x`)).to.equal(undefined)
+  })
 })
