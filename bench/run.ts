@@ -13,7 +13,7 @@ import type { EmulatorCounts, EmulatorInfo } from './emulator-process.js'
 import { Child, type ProcessStats } from './ipc.js'
 import { type Load, LoadGenerator } from './load.js'
 import type { MicroResult } from './micro-process.js'
-import { figures, type Measurements, type RouteMeasure, renderReport } from './report.js'
+import { figures, type Measurements, type PageMeasure, type RouteMeasure, renderReport, rssCheckpoints } from './report.js'
 
 const USER = 'bench@example.com'
 const PASSWORD = 'bench-password'
@@ -54,8 +54,8 @@ function settings(args: string[]): Settings {
     rounds: num('--rounds', quick ? 1 : 6),
     segmentMs: num('--segment', quick ? 400 : 2500),
     warmup: quick ? 30 : 1000,
-    pageRounds: quick ? 1 : 4,
-    pageSegmentMs: quick ? 200 : 1500,
+    pageRounds: quick ? 1 : 12,
+    pageSegmentMs: quick ? 200 : 500,
     microMs: quick ? 300 : 4000,
     rssLogins: num('--rss-logins', quick ? 0 : 50_000),
     out: value('--out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url))),
@@ -83,7 +83,7 @@ async function startApp(route: RouteName, emu: EmulatorInfo, concurrency: number
 }
 
 function emptyMeasure(): RouteMeasure {
-  return { logins: 0, errors: 0, elapsedMs: 0, latencies: [], cpuMs: 0, upstream: 0, peakRss: 0 }
+  return { logins: 0, errors: 0, elapsedMs: 0, latencies: [], cpuMs: 0, upstream: 0, peakRss: 0, rounds: [] }
 }
 
 async function main(): Promise<void> {
@@ -119,6 +119,7 @@ async function main(): Promise<void> {
         const up1 = await emulator.ask<EmulatorCounts>('counts')
         const cpu1 = await app.child.ask<ProcessStats>('stats')
         const m = routes[route]
+        m.rounds.push({ count: r.ok, elapsedMs: r.elapsedMs, cpuMs: cpu1.cpuMs - cpu0.cpuMs })
         m.logins += r.ok
         m.errors += r.errors
         m.elapsedMs += r.elapsedMs
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
 
     // The same page for a signed-in visitor (the visitors' cookies from their last login) and an anonymous
     // one, on the strategy's app and, as a control without this library, on the floor's app.
-    const pageStats = () => ({ ok: 0, errors: 0, elapsedMs: 0 })
+    const pageStats = (): PageMeasure => ({ ok: 0, errors: 0, elapsedMs: 0, cpuMs: 0, rounds: [] })
     const pages = { signedIn: pageStats(), anonymous: pageStats(), floorSignedIn: pageStats(), floorAnonymous: pageStats() }
     const page = (signedIn: boolean): Load => ({
       method: 'GET',
@@ -150,10 +151,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < s.pageRounds; round++) {
       for (let i = 0; i < pageRuns.length; i++) {
         const run = pageRuns[(i + round) % pageRuns.length] as (typeof pageRuns)[number]
+        const cpu0 = await run.app.child.ask<ProcessStats>('stats')
         const r = await run.app.load.run(page(run.signedIn), { durationMs: s.pageSegmentMs })
+        const cpu1 = await run.app.child.ask<ProcessStats>('stats')
         run.into.ok += r.ok
         run.into.errors += r.errors
         run.into.elapsedMs += r.elapsedMs
+        run.into.cpuMs += cpu1.cpuMs - cpu0.cpuMs
+        run.into.rounds.push({ count: r.ok, elapsedMs: r.elapsedMs, cpuMs: cpu1.cpuMs - cpu0.cpuMs })
       }
     }
     log('pages done')
@@ -166,19 +171,25 @@ async function main(): Promise<void> {
     await micro.child.stop()
     log('verification micro-benchmark done')
 
-    /** RSS of a fresh app of `route` after 1,000 logins and after `rssLogins`. */
+    /**
+     * RSS of a fresh app of `route` after 1,000 logins and after `rssLogins`, with samples every
+     * 10,000 logins between (the path, not only the ends: a leak climbs, a warming heap levels off).
+     */
     const rssRun = async (route: RouteName): Promise<NonNullable<Measurements['rss']>> => {
       const app = await startApp(route, emu, s.concurrency)
       children.push(app.child)
-      await app.load.run(loginLoad, { count: 1000 })
-      const after1k = (await app.child.ask<ProcessStats>('stats')).rss
-      const rest = await app.load.run(loginLoad, { count: s.rssLogins - 1000 })
-      const after50k = (await app.child.ask<ProcessStats>('stats')).rss
-      if (rest.errors > 0) throw new Error(`${rest.errors} logins failed during the RSS run`)
+      const samples: Array<{ logins: number; rss: number }> = []
+      let done = 0
+      for (const target of rssCheckpoints(s.rssLogins)) {
+        const r = await app.load.run(loginLoad, { count: target - done })
+        if (r.errors > 0) throw new Error(`${r.errors} logins failed during the RSS run`)
+        done = target
+        samples.push({ logins: done, rss: (await app.child.ask<ProcessStats>('stats')).rss })
+      }
       app.load.close()
       await app.child.stop()
       log(`RSS run (${route}) done`)
-      return { after1k, after50k, logins: s.rssLogins }
+      return { after1k: samples[0]?.rss ?? 0, after50k: samples.at(-1)?.rss ?? 0, logins: s.rssLogins, samples }
     }
     const rss = s.rssLogins > 0 ? await rssRun('strategy') : undefined
     const floorRss = s.rssLogins > 0 ? await rssRun('floor') : undefined

@@ -4,7 +4,7 @@
  * `node:crypto` against the already parsed key, then the claims. This is the hot path of every sign-in
  * and refresh, so it does only this: no PEM, no stream, no second decode. Its accept/refuse decisions
  * are tested against jsonwebtoken's (test/unit/jwt-differential.test.ts): the same, except where this is
- * stricter (`exp` required and finite, a JSON object payload).
+ * stricter (see {@link verifyJwt}; and decodeJwt refuses a `crit` header, which jsonwebtoken ignores).
  *
  * @packageDocumentation
  */
@@ -33,6 +33,8 @@ export interface DecodedJwt {
   payload: string
   /** The base64url signature. */
   signature: string
+  /** True when the header has `crit`: extensions the token says must be understood, and none are. */
+  crit: boolean
 }
 
 /** Three base64url segments, nothing else: a lenient decoder must not get to ignore stray characters. */
@@ -53,15 +55,21 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
     signingInput: token.slice(0, token.length - signature.length - 1),
     payload,
     signature,
+    crit: header['crit'] !== undefined,
   }
 }
+
+/** The latest `exp` accepted, in seconds: the last time a JavaScript Date can hold. */
+const MAX_EXP = 8.64e12
 
 /**
  * Checks the RS256 signature of `jwt` with `key` (the caller has checked `alg`), then the claims: `exp`
  * required, finite and not past, `nbf` a number not in the future, `aud` equal to or containing the
  * audience, `iss` one of the issuers when configured; times with the clock tolerance, as jsonwebtoken
- * does. Returns the payload, or the reason it is refused: a short phrase that never contains the
- * token. @internal
+ * does. Stricter than jsonwebtoken: the key must be RSA, the signature exactly the modulus long and in
+ * canonical base64url (so a token has one spelling), `crit` refused, the payload a JSON object without
+ * a `__proto__` member, `exp` present and no later than a Date can hold. Returns the payload, or the
+ * reason it is refused: a short phrase that never contains the token. @internal
  */
 export function verifyJwt(
   jwt: DecodedJwt,
@@ -69,14 +77,23 @@ export function verifyJwt(
   rules: ClaimRules,
   nowMs: number = Date.now(),
 ): { payload: Record<string, unknown> } | { refused: string } {
-  // The signing input is base64url characters only (decodeJwt's pattern), so latin1 is its exact bytes.
+  if (jwt.crit) return { refused: 'critical header extensions (crit) are not supported' }
+  const modulusBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength : undefined
+  if (modulusBits === undefined) return { refused: 'key is not an RSA key' }
   const signature = Buffer.from(jwt.signature, 'base64url')
+  // Node's decoder ignores the unused low bits of the last character: without this, one signature
+  // would have several spellings that all verify.
+  if (signature.length * 8 !== modulusBits || signature.toString('base64url') !== jwt.signature) return { refused: 'invalid signature' }
+  // The signing input is base64url characters only (decodeJwt's pattern), so latin1 is its exact bytes.
   if (!verifySignature('sha256', Buffer.from(jwt.signingInput, 'latin1'), key, signature)) return { refused: 'invalid signature' }
   const payload = parseSegment(jwt.payload)
   if (!payload) return { refused: 'payload is not a JSON object' }
+  // JSON.parse makes "__proto__" an own member; copied with Object.assign it would set the copy's prototype.
+  if (Object.hasOwn(payload, '__proto__')) return { refused: 'payload has a __proto__ member' }
   const now = Math.floor(nowMs / 1000)
   const { exp, nbf, aud, iss } = payload
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return { refused: 'no exp claim' }
+  if (exp > MAX_EXP) return { refused: 'exp out of range' }
   if (now >= exp + rules.clockTolerance) return { refused: 'expired' }
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + rules.clockTolerance)) return { refused: 'not active yet (nbf)' }
   if (!(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) return { refused: 'audience invalid' }

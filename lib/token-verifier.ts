@@ -20,16 +20,16 @@ export interface DinteroClaims {
   sub: string
   /** Expiry, in seconds since epoch. */
   exp: number
-  /** The audience: the configured `audience`, or an array holding it. */
-  aud?: string | string[]
-  /** The issuer; checked only when the `issuer` option is set. */
-  iss?: string
-  /** Issued at, in seconds since epoch. */
-  iat?: number
-  /** Not before, in seconds since epoch. */
+  /** The audience: the configured `audience`, or an array holding it (other members unchecked). */
+  aud?: string | unknown[]
+  /** The issuer; checked (and so a string) only when the `issuer` option is set. */
+  iss?: unknown
+  /** Issued at, in seconds since epoch; not checked. */
+  iat?: unknown
+  /** Not before, in seconds since epoch; a number when present. */
   nbf?: number
-  /** The token's id. */
-  jti?: string
+  /** The token's id; not checked. */
+  jti?: unknown
   [claim: string]: unknown
 }
 
@@ -96,8 +96,9 @@ export class TokenVerifier {
     const now = Date.now()
     const known = this._byKid.get(kid)
     const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
-    // RS256 with the parsed key: no PEM parse, no second decode per sign-in.
-    const result = verifyJwt(jwt, key, this._rules, now)
+    // RS256 with the parsed key: no PEM parse, no second decode per sign-in. The clock is read again
+    // here: a key fetch may have taken seconds, and a token must not be judged by the time before it.
+    const result = verifyJwt(jwt, key, this._rules)
     if ('refused' in result) {
       // The reason names the failed check ("expired", "audience invalid"…), never the token.
       log('token refused: %s', result.refused)

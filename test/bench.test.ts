@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect } from 'chai'
-import type { Figures } from '../bench/report.js'
+import { type Figures, pairedRatio, rssCheckpoints } from '../bench/report.js'
 
 describe('npm run bench -- --quick', function () {
   this.timeout(180_000)
@@ -47,9 +47,24 @@ describe('npm run bench -- --quick', function () {
     expect(figures.pages.errors).to.equal(0)
     expect(figures.pages.signedInPerSec).to.be.greaterThan(0)
     expect(figures.pages.anonymousPerSec).to.be.greaterThan(0)
+    for (const [run, us] of Object.entries(figures.pages.cpuUs)) expect(us, run).to.be.greaterThan(0)
     expect(figures.verify.libraryPerSec).to.be.greaterThan(0)
     expect(figures.verify.rawPerSec).to.be.greaterThan(0)
     for (const goal of figures.goals) expect(table).to.contain(`| ${goal.name} |`)
     expect(figures.goals.map((g) => g.name)).to.have.length(6)
+  })
+
+  it('samples RSS after 1,000 logins, every 10,000, and at the end', () => {
+    expect(rssCheckpoints(50_000)).to.deep.equal([1000, 10_000, 20_000, 30_000, 40_000, 50_000])
+    expect(rssCheckpoints(25_000)).to.deep.equal([1000, 10_000, 20_000, 25_000])
+    expect(rssCheckpoints(1000)).to.deep.equal([1000])
+  })
+
+  it('takes ratios as the median of back-to-back pairs, so one disturbed round does not move them', () => {
+    const seg = (count: number) => ({ count, elapsedMs: 1000, cpuMs: count })
+    const a = [seg(90), seg(90), seg(10), seg(90), seg(90)] // the third round hit by load from elsewhere
+    const b = [seg(100), seg(100), seg(100), seg(100), seg(100)]
+    expect(pairedRatio(a, b, (x) => x.count / (x.elapsedMs / 1000))).to.be.closeTo(0.9, 1e-9)
+    expect(pairedRatio([seg(50)], [seg(100)], (x) => x.count)).to.equal(0.5)
   })
 })

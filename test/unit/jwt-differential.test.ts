@@ -2,7 +2,8 @@
  * The verifier against jsonwebtoken, the reference: for every token of a corpus (and of random claims),
  * jsonwebtoken with the same rules (RS256 pinned, audience, issuer, clock tolerance, the same clock)
  * must decide the same. Where they differ, only in the documented ways this package is stricter:
- * `exp` required and finite, and a payload that is a JSON object.
+ * `exp` required, finite and within a Date's range, a payload that is a JSON object without `__proto__`,
+ * no `crit` header, and one spelling per signature.
  */
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { expect } from 'chai'
@@ -26,7 +27,7 @@ function token(payloadJson: string, header: object = { alg: 'RS256', typ: 'JWT',
 
 type Decision = { accepted: Record<string, unknown> } | { refused: string }
 
-function ours(t: string, issuer: string[] | undefined): Decision {
+function ours(t: string, issuer?: string[]): Decision {
   const decoded = decodeJwt(t)
   if (!decoded) return { refused: 'not a JWT' }
   if (decoded.alg !== ALGORITHM) return { refused: 'algorithm' }
@@ -35,7 +36,7 @@ function ours(t: string, issuer: string[] | undefined): Decision {
   return 'refused' in result ? result : { accepted: result.payload }
 }
 
-function reference(t: string, issuer: string[] | undefined): Decision {
+function reference(t: string, issuer?: string[]): Decision {
   try {
     const payload = jwt.verify(t, publicKey, {
       algorithms: ['RS256'],
@@ -51,7 +52,13 @@ function reference(t: string, issuer: string[] | undefined): Decision {
 }
 
 /** Where this package refuses what jsonwebtoken accepts, on purpose. */
-const STRICTER = new Set(['no exp claim', 'payload is not a JSON object'])
+const STRICTER = new Set([
+  'no exp claim',
+  'exp out of range',
+  'payload is not a JSON object',
+  'payload has a __proto__ member',
+  'critical header extensions (crit) are not supported',
+])
 
 /** Asserts the two agree on `t` (up to {@link STRICTER}) and returns which way ours went. */
 function agree(t: string, issuer?: string[]): 'accepted' | 'refused' {
@@ -116,6 +123,29 @@ describe('verifyJwt against jsonwebtoken (differential)', () => {
     ]
     for (const t of forged) expect(agree(t)).to.equal('refused')
     expect(agree(good)).to.equal('accepted')
+  })
+
+  it('is stricter than jsonwebtoken only where documented', () => {
+    const good = token(`{"sub":"c1","aud":"${AUD}","exp":${NOW + 600}}`)
+    const cases: Array<[string, string]> = [
+      ['no exp claim', token(`{"sub":"c1","aud":"${AUD}"}`)],
+      ['exp out of range', token(`{"sub":"c1","aud":"${AUD}","exp":1e300}`)],
+      ['payload has a __proto__ member', token(`{"sub":"c1","aud":"${AUD}","exp":${NOW + 600},"__proto__":{"admin":true}}`)],
+      ['critical header extensions (crit) are not supported', token(`{"sub":"c1","aud":"${AUD}","exp":${NOW + 600}}`, { alg: 'RS256', kid: 'k1', crit: ['x'], x: 1 })],
+    ]
+    for (const [reason, t] of cases) {
+      expect(reference(t), reason).to.have.property('accepted')
+      expect(ours(t), reason).to.deep.equal({ refused: reason })
+    }
+    // Node's base64url decoder ignores the unused low bits of the last character, so jsonwebtoken
+    // accepts other spellings of one signature; this package accepts the canonical one only.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    const respelled = [...alphabet]
+      .map((c) => `${good.slice(0, -1)}${c}`)
+      .filter((t) => t !== good && 'accepted' in reference(t))
+    expect(respelled.length).to.be.greaterThan(0)
+    for (const t of respelled) expect(ours(t)).to.deep.equal({ refused: 'invalid signature' })
+    expect(ours(good)).to.have.property('accepted')
   })
 
   it('decides random claims like jsonwebtoken', () => {

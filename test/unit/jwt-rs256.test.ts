@@ -81,6 +81,17 @@ describe('verifyJwt', () => {
     ['expired at exactly exp + tolerance', token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 30 }), 'expired'],
     ['expired beyond the tolerance', token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 31 }), 'expired'],
     ['a truncated signature', token({ sub: 'c1', aud: AUD, exp }).slice(0, -4), 'invalid signature'],
+    ['a signature one byte short', (() => {
+      const t = token({ sub: 'c1', aud: AUD, exp })
+      const dot = t.lastIndexOf('.')
+      return `${t.slice(0, dot)}.${Buffer.from(t.slice(dot + 1), 'base64url').subarray(1).toString('base64url')}`
+    })(), 'invalid signature'],
+    ['a crit header', token({ sub: 'c1', aud: AUD, exp }, { alg: 'RS256', kid: 'k1', crit: ['b64'], b64: false }), 'critical header extensions (crit) are not supported'],
+    ['a __proto__ member in the payload', (() => {
+      const input = `${b64({ alg: 'RS256', kid: 'k1' })}.${Buffer.from(`{"sub":"c1","aud":"${AUD}","exp":${exp},"__proto__":{"x":1}}`).toString('base64url')}`
+      return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`
+    })(), 'payload has a __proto__ member'],
+    ['exp later than a Date can hold', token({ sub: 'c1', aud: AUD, exp: 1e13 }), 'exp out of range'],
     ['nbf beyond the tolerance', token({ sub: 'c1', aud: AUD, exp, nbf: NOW / 1000 + 31 }), 'not active yet (nbf)'],
     ['nbf that is not a number', token({ sub: 'c1', aud: AUD, exp, nbf: 'soon' }), 'not active yet (nbf)'],
     ['no aud', token({ sub: 'c1', exp }), 'audience invalid'],
@@ -89,6 +100,13 @@ describe('verifyJwt', () => {
   for (const [label, t, reason] of refused) {
     it(`refuses ${label}`, () => expect(check(t)).to.deep.equal({ refused: reason }))
   }
+
+  it('refuses a key that is not RSA', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }))
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, ec.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
+  })
 
   it('checks iss only when configured', () => {
     const strict = { ...rules, issuer: ['https://T12345678@api.dintero.com'] }

@@ -87,6 +87,17 @@ describe('TokenVerifier', () => {
     expect((await verifier.verify(sign({ nbf: Math.floor(Date.now() / 1000) + 10 }))).sub).to.equal('c1')
   })
 
+  it('judges expiry by the clock after a slow key fetch, not before it', async () => {
+    const slow = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 0, jwksCacheMaxAge: 600_000, jwksRequestsPerMinute: 10 }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      return [a.jwk]
+    })
+    const expiring = jwt.sign({ sub: 'c1', aud: AUD, exp: Math.floor(Date.now() / 1000) + 1 }, a.privateKey, { algorithm: 'RS256', keyid: 'a' })
+    const err = await rejection(slow.verify(expiring))
+    expect(err).to.be.instanceOf(TokenVerificationError)
+    expect(err.message).to.contain('expired')
+  })
+
   it('checks iss when configured', async () => {
     const strict = new TokenVerifier({ audience: AUD, issuer: ['https://T12345678@api.dintero.com'], clockTolerance: 0, jwksCacheMaxAge: 1000, jwksRequestsPerMinute: 10 }, async () => served)
     expect((await strict.verify(sign({ iss: 'https://T12345678@api.dintero.com' }))).sub).to.equal('c1')
