@@ -4,7 +4,7 @@
  * `node:crypto` against the already parsed key, then the claims. This is the hot path of every sign-in
  * and refresh, so it does only this: no PEM, no stream, no second decode. Its accept/refuse decisions
  * are tested against jsonwebtoken's (test/unit/jwt-differential.test.ts): the same, except where this is
- * stricter (see {@link verifyJwt}; and decodeJwt refuses a `crit` header, which jsonwebtoken ignores).
+ * stricter (see {@link verifyJwt}).
  *
  * @packageDocumentation
  */
@@ -66,9 +66,10 @@ const MAX_EXP = 8.64e12
  * Checks the RS256 signature of `jwt` with `key` (the caller has checked `alg`), then the claims: `exp`
  * required, finite and not past, `nbf` a number not in the future, `aud` equal to or containing the
  * audience, `iss` one of the issuers when configured; times with the clock tolerance, as jsonwebtoken
- * does. Stricter than jsonwebtoken: the key must be RSA, the signature exactly the modulus long and in
- * canonical base64url (so a token has one spelling), `crit` refused, the payload a JSON object without
- * a `__proto__` member, `exp` present and no later than a Date can hold. Returns the payload, or the
+ * does; the key must be RSA, as there. Stricter than jsonwebtoken: the signature exactly the modulus long
+ * and in canonical base64url (so a token has one spelling), a `crit` header refused (jsonwebtoken ignores
+ * it), the payload a JSON object without a `__proto__` member, `exp` present and no later than a Date can
+ * hold. Returns the payload, or the
  * reason it is refused: a short phrase that never contains the token. @internal
  */
 export function verifyJwt(
