@@ -7,7 +7,8 @@
 import type { JsonObject } from '../jwt.js';
 import { errorReply, invalidBody, type FieldError, type Reply } from '../reply.js';
 import type { EmulatorUser, EmulatorUserType, IdentType } from '../users.js';
-import type { EndpointContext } from './context.js';
+import { SCOPE_LOGIN, SCOPE_LOGIN_NO_MFA } from '../options.js';
+import { authenticateClient, isReply, requireScope, type AuthenticatedClient, type EndpointContext, type EndpointRequest } from './context.js';
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -78,4 +79,25 @@ export function authenticateUser(ctx: EndpointContext, credentials: Credentials)
     return errorReply(401, 'unauthorized', 'Invalid credentials');
   }
   return user;
+}
+
+/**
+ * What `customers/login` and `customers/mfa_login` both do first: the client token with a login scope,
+ * the credentials in the body, and the user they name; or the first error, as its reply.
+ */
+export function signInRequest(
+  ctx: EndpointContext,
+  req: EndpointRequest,
+  passwordField: 'password' | 'secret',
+  allowEmailField: boolean,
+): { client: AuthenticatedClient; credentials: Credentials; user: EmulatorUser } | Reply {
+  const client = authenticateClient(ctx, req.authorization);
+  if (isReply(client)) return client;
+  const forbidden = requireScope(client, [SCOPE_LOGIN, SCOPE_LOGIN_NO_MFA]);
+  if (forbidden) return forbidden;
+  const credentials = readCredentials(ctx, req.body, passwordField, allowEmailField);
+  if (isReply(credentials)) return credentials;
+  const user = authenticateUser(ctx, credentials);
+  if (isReply(user)) return user;
+  return { client, credentials, user };
 }

@@ -5,11 +5,10 @@
  * @module
  */
 import type { MfaChannel } from '../mfa-sessions.js';
-import { SCOPE_LOGIN, SCOPE_LOGIN_NO_MFA } from '../options.js';
 import { errorReply, invalidBody, ok, type FieldError, type Reply } from '../reply.js';
 import type { EmulatorUser, IdentType } from '../users.js';
-import { authenticateClient, isReply, requireScope, type EndpointContext, type EndpointRequest } from './context.js';
-import { authenticateUser, readCredentials } from './credentials.js';
+import { authenticateClient, isReply, type EndpointContext, type EndpointRequest } from './context.js';
+import { signInRequest } from './credentials.js';
 import { userTokensReply } from './issue.js';
 
 /** The channel codes go to: SMS for a phone login, email for an email login. */
@@ -19,14 +18,9 @@ export function mfaChannelFor(user: EmulatorUser, identType: IdentType): MfaChan
 
 /** Step 1: credentials (`secret` is the password) for an `mfa_token`. */
 export function mfaLogin(ctx: EndpointContext, req: EndpointRequest): Reply {
-  const client = authenticateClient(ctx, req.authorization);
-  if (isReply(client)) return client;
-  const forbidden = requireScope(client, [SCOPE_LOGIN, SCOPE_LOGIN_NO_MFA]);
-  if (forbidden) return forbidden;
-  const credentials = readCredentials(ctx, req.body, 'secret', false);
-  if (isReply(credentials)) return credentials;
-  const user = authenticateUser(ctx, credentials);
-  if (isReply(user)) return user;
+  const signIn = signInRequest(ctx, req, 'secret', false);
+  if (isReply(signIn)) return signIn;
+  const { credentials, user } = signIn;
   const channel = mfaChannelFor(user, credentials.identType);
   return ok({ mfa_token: ctx.mfa.open(user.id, channel), challenge_type: 'oob', oob_channel: channel, links: [] });
 }
