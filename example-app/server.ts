@@ -60,6 +60,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : err)
+  // Name, code and message only, never the whole error: some errors carry their input as a property
+  // (node-redis's invalid-URL error holds REDIS_URL, password included), and util.inspect would print it.
+  console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : `Example app failed to start: ${describeError(err)}`)
   process.exit(1)
 })
+
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err
+  const code = (err as NodeJS.ErrnoException).code
+  return `${err.name}${typeof code === 'string' ? ` (${code})` : ''}: ${err.message}`
+}

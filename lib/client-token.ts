@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { logger } from './debug.js'
+import { hideFromDumps, logger } from './debug.js'
 
 const log = logger('client-token')
 
@@ -43,7 +43,9 @@ export class ClientTokenCache {
   constructor(
     private readonly _fetch: () => Promise<IssuedToken>,
     private readonly _now: () => number = Date.now,
-  ) {}
+  ) {
+    hideFromDumps(this, '_current', '_inflight') // the client token
+  }
 
   /** A token fresh enough to use. */
   async get(): Promise<CachedToken> {

@@ -16,6 +16,7 @@ import {
   RefreshRejectedError,
   UpstreamError,
 } from './errors.js'
+import { hideFromDumps } from './debug.js'
 import { SingleFlight } from './single-flight.js'
 import { HttpClient, type JsonResponse, unexpectedAnswer, upstreamErrorCode } from './http.js'
 import type { ResolvedOptions } from './options.js'
@@ -90,6 +91,7 @@ export class DinteroClient {
     })
     this._tokens = new ClientTokenCache(() => this._fetchClientToken(), now)
     this._prefix = `/v1/accounts/${_options.accountId}`
+    hideFromDumps(this, '_options') // holds the client secret
   }
 
   /** Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}. */

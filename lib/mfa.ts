@@ -7,7 +7,7 @@
  */
 import type { Request } from 'express'
 import { bodyField, type Ident } from './credentials.js'
-import { logger } from './debug.js'
+import { hideFromDumps, logger } from './debug.js'
 import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
 import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from './errors.js'
 import {
@@ -83,6 +83,7 @@ export class MfaFlow {
     private readonly _now: () => number = Date.now,
   ) {
     this._key = pendingKey(_options.name)
+    hideFromDumps(this, '_options') // holds the client secret
   }
 
   /** Step 2 is a body that carries the code field and no password field. */

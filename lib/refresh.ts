@@ -19,7 +19,7 @@ import {
 import { applyTokens, lifecycleOf, type RefreshOutcome, type SessionLifecycle } from './session-lifecycle.js'
 import { type DinteroTokens, tokensOf } from './session.js'
 import type { DinteroPasswordStrategy } from './strategy.js'
-import type { VerifiedTokens } from './verified-tokens.js'
+import { assertSameCustomer, type VerifiedTokens } from './verified-tokens.js'
 
 /** Options of {@link refreshTokens}. */
 export interface RefreshTokensOptions {
@@ -167,7 +167,7 @@ async function renew(
   if (isNewer(stored, tokens)) {
     if (stored.expiresAt - Date.now() > windowMs) {
       log('newer tokens are already in the store: taking them')
-      return renewed(lifecycle, sid, await verifiedStored(strategy, stored))
+      return renewed(lifecycle, sid, await verifiedStored(strategy, stored, tokens))
     }
     base = stored
   }
@@ -181,7 +181,7 @@ async function renew(
     const latest = tokensOfStored(await readStoredUser(store, sid))
     if (latest && isNewer(latest, base) && latest.expiresAt > Date.now()) {
       log('refresh token refused, but newer tokens are in the store: taking them')
-      return renewed(lifecycle, sid, await verifiedStored(strategy, latest))
+      return renewed(lifecycle, sid, await verifiedStored(strategy, latest, base))
     }
     return signedOut(lifecycle, sid, 'Dintero refused the refresh token')
   }
@@ -211,9 +211,14 @@ function tokensOfStored(user: Record<string, unknown> | undefined): DinteroToken
   return tokens
 }
 
-/** Tokens another request stored, with their claims (verified again, as anything put into `req.user` is). */
-async function verifiedStored(strategy: DinteroPasswordStrategy, tokens: DinteroTokens): Promise<VerifiedTokens> {
-  return { tokens, claims: await strategy._verifier.verify(tokens.accessToken) }
+/**
+ * Tokens another request stored, with their claims: verified again, as anything put into `req.user` is,
+ * and required to be the same customer's as the tokens this request holds.
+ */
+async function verifiedStored(strategy: DinteroPasswordStrategy, tokens: DinteroTokens, current: DinteroTokens): Promise<VerifiedTokens> {
+  const verified = { tokens, claims: await strategy._verifier.verify(tokens.accessToken) }
+  assertSameCustomer(current.accessToken, verified)
+  return verified
 }
 
 function renewed(lifecycle: SessionLifecycle, sid: string, verified: VerifiedTokens): RefreshOutcome {

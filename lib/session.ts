@@ -84,11 +84,11 @@ export function deserializeUser(stored: unknown, done: (err: unknown, user?: Exp
   done(null, restoreUser(stored) ?? false)
 }
 
-/** The default user from what {@link serializeUser} stored (or an older session that stored the claims too). */
+/** The default user from what {@link serializeUser} stored; the claims always from the stored access token. */
 function restoreUser(stored: unknown): DinteroUser | undefined {
   if (!isRecord(stored) || typeof stored['id'] !== 'string' || !isDinteroTokens(stored['tokens'])) return undefined
   const tokens = stored['tokens']
-  const claims = isRecord(stored['claims']) ? stored['claims'] : decodePayload(tokens.accessToken)
+  const claims = decodePayload(tokens.accessToken)
   if (!claims || claims['sub'] !== stored['id']) return undefined
   return { id: stored['id'], claims: claims as DinteroClaims, tokens }
 }

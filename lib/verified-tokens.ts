@@ -54,16 +54,19 @@ export async function refreshVerified(
     throw new TypeError('DinteroPasswordStrategy.refresh: tokens has no refreshToken')
   }
   const fresh = await verifyIssued(verifier, await client.refresh(refreshToken), refreshToken)
-  // The old access token was verified when it was issued and has stayed server-side; its `sub` names
-  // the customer these tokens belong to. A refresh must never switch the session to someone else.
-  const previousSub = subjectOf(tokens.accessToken)
-  if (previousSub !== undefined && previousSub !== fresh.claims.sub) {
-    throw new TokenVerificationError('Refreshed access token belongs to another customer')
-  }
+  assertSameCustomer(tokens.accessToken, fresh)
   return fresh
 }
 
-function subjectOf(accessToken: string): string | undefined {
-  const sub = decodePayload(accessToken)?.['sub']
-  return typeof sub === 'string' ? sub : undefined
+/**
+ * Throws {@link TokenVerificationError} unless `verified` belongs to the customer of `previousAccessToken`.
+ * The old access token was verified when it was issued and has stayed server-side; its `sub` names the
+ * customer. New tokens must never switch a session to someone else, and tokens whose customer cannot be
+ * told are refused too. @internal
+ */
+export function assertSameCustomer(previousAccessToken: string, verified: VerifiedTokens): void {
+  const previousSub = decodePayload(previousAccessToken)?.['sub']
+  if (typeof previousSub !== 'string' || previousSub !== verified.claims.sub) {
+    throw new TokenVerificationError('New access token belongs to another customer than the old one, or the old one names none')
+  }
 }

@@ -54,7 +54,8 @@ export function parseCliArgs(args: readonly string[]): DinteroEmulatorOptions {
 function user(spec: string): EmulatorUserInput {
   // Split at the first colon: passwords may contain colons, emails and phones do not.
   const colon = spec.indexOf(':');
-  if (colon <= 0) throw new Error(`--user needs IDENT:PASSWORD, got ${spec}`);
+  // The value is not echoed: a mistyped one may be mostly a password.
+  if (colon <= 0) throw new Error('--user needs IDENT:PASSWORD');
   const ident = spec.slice(0, colon);
   const password = spec.slice(colon + 1);
   return ident.startsWith('+') ? { phone: ident, password } : { email: ident, password };

@@ -81,4 +81,15 @@ describe('example app: the server (npm start)', function () {
     expect(code).to.equal(1)
     expect(stderr).to.include('Configuration error: DINTERO_ACCOUNT_ID set, but DINTERO_CLIENT_ID, DINTERO_CLIENT_SECRET missing')
   })
+
+  it('exits without printing a secret held in a setting it could not use', async () => {
+    child = startServer({ REDIS_URL: 'redis://user:s3cr3t-redis-pw@[not-a-host' })
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const [code] = await once(child, 'exit')
+    expect(code).to.equal(1)
+    expect(stderr).to.include('Example app failed to start')
+    expect(stderr).not.to.include('s3cr3t-redis-pw')
+  })
 })

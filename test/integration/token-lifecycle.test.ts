@@ -3,6 +3,7 @@
  * over real loopback HTTP, against an emulator whose access tokens live 2 seconds. Waits are derived
  * from each token's own expiresAt.
  */
+import { inspect } from 'node:util'
 import { expect } from 'chai'
 import {
   DinteroPasswordStrategy,
@@ -344,6 +345,22 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       const err = await strategy.refresh(tokens).catch((e: unknown) => e)
       expect(err).to.be.instanceOf(TokenVerificationError)
       expect((err as Error).message).to.match(/another customer/)
+    })
+
+    it('refresh refuses when the old access token names no customer to compare with', async () => {
+      const { strategy, tokens } = await signedIn()
+      const err = await strategy.refresh({ ...tokens, accessToken: 'not-a-jwt' }).catch((e: unknown) => e)
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect((err as Error).message).to.match(/another customer/)
+    })
+
+    it('a dump of the strategy after a sign-in shows neither the client secret nor the client token', async () => {
+      const { strategy } = await signedIn()
+      const dumped = inspect(strategy, { depth: Infinity }) + inspect(strategy._client, { depth: Infinity })
+      expect(dumped).to.include('_verifier').and.to.include('_tokens') // the dump reaches the token cache
+      expect(dumped).not.to.include(emu.clientSecret)
+      expect(dumped).not.to.match(/eyJ[\w-]+\.eyJ/) // no JWT: the cached client token
+      expect(strategy._options.clientSecret).to.equal(emu.clientSecret) // still readable where it is used
     })
 
     it('refresh verifies the new access token as at sign-in (a token signed with another key is refused)', async () => {

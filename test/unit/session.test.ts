@@ -28,8 +28,9 @@ describe('serializeUser / deserializeUser', () => {
     expect(deserialize(JSON.parse(JSON.stringify(stored)))).to.deep.equal({ id: 'c1', claims, tokens })
   })
 
-  it('still reads a session stored with its claims', () => {
-    expect(deserialize({ id: 'c1', claims, tokens })).to.deep.equal({ id: 'c1', claims, tokens })
+  it('takes the claims from the access token, never from claims stored beside it', () => {
+    const forged = { ...claims, email: 'mallory@example.no' }
+    expect(deserialize({ id: 'c1', claims: forged, tokens })).to.deep.equal({ id: 'c1', claims, tokens })
   })
 
   it('refuses to serialize anything but the default user', () => {
