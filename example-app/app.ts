@@ -310,9 +310,13 @@ export function createApp(options: ExampleAppOptions): express.Express {
   return app
 }
 
-/** One line about an error for the server log: name, code and message (the library's messages hold no secrets). */
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err)
+/**
+ * One line about an error for the server log: name, code and message, never the whole error (some carry
+ * their input as a property, which util.inspect would print) nor a thrown non-Error value. The library's
+ * messages hold no secrets.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err
   const code = (err as { code?: unknown }).code
   return `${err.name}${typeof code === 'string' ? ` ${code}` : ''}: ${err.message}`
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DinteroEmulator } from 'passport-dintero/testing'
-import { createApp } from './app.js'
+import { createApp, describeError } from './app.js'
 import { ConfigError, readConfig } from './config.js'
 import { DEMO_CREDENTIALS, DEMO_MFA_CREDENTIALS, describeSentCode, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
 import { openSessionStore } from './session-store.js'
@@ -60,14 +60,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Name, code and message only, never the whole error: some errors carry their input as a property
-  // (node-redis's invalid-URL error holds REDIS_URL, password included), and util.inspect would print it.
+  // Not the whole error: node-redis's invalid-URL error holds REDIS_URL, password included.
   console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : `Example app failed to start: ${describeError(err)}`)
   process.exit(1)
 })
-
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return typeof err
-  const code = (err as NodeJS.ErrnoException).code
-  return `${err.name}${typeof code === 'string' ? ` (${code})` : ''}: ${err.message}`
-}

@@ -18,7 +18,7 @@ import {
 } from './errors.js'
 import { hideFromDumps } from './debug.js'
 import { SingleFlight } from './single-flight.js'
-import { HttpClient, type JsonResponse, unexpectedAnswer, upstreamErrorCode } from './http.js'
+import { HttpClient, type JsonResponse, unexpectedAnswer, upstreamMeta } from './http.js'
 import type { ResolvedOptions } from './options.js'
 import { VERSION } from './version.js'
 
@@ -53,16 +53,21 @@ export interface MfaStart {
 /** Message for every refusal of a customer's credentials: the same for unknown user and wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
 
-/** Settings the client needs beyond the options. @internal */
-export interface DinteroClientOptions extends Pick<
+/** The resolved options the client uses (defaults already applied by `resolveOptions`). @internal */
+export type DinteroClientOptions = Pick<
   ResolvedOptions,
-  'accountId' | 'clientId' | 'clientSecret' | 'audience' | 'baseUrl' | 'userType' | 'timeout' | 'maxResponseBytes'
-> {
-  /** `grant_type` of the MFA code grant. Default is `'mfa-oob'`. */
-  mfaGrantType?: string | undefined
-  systemName?: string | undefined
-  systemVersion?: string | undefined
-}
+  | 'accountId'
+  | 'clientId'
+  | 'clientSecret'
+  | 'audience'
+  | 'baseUrl'
+  | 'userType'
+  | 'timeout'
+  | 'maxResponseBytes'
+  | 'mfaGrantType'
+  | 'systemName'
+  | 'systemVersion'
+>
 
 /**
  * One Dintero account's auth API, for one API client. Holds the client-token cache and the
@@ -91,7 +96,7 @@ export class DinteroClient {
     })
     this._tokens = new ClientTokenCache(() => this._fetchClientToken(), now)
     this._prefix = `/v1/accounts/${_options.accountId}`
-    hideFromDumps(this, '_options') // holds the client secret
+    hideFromDumps(this, '_probes') // keyed by client token
   }
 
   /** Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}. */
@@ -119,12 +124,7 @@ export class DinteroClient {
       type: this._options.userType,
       secret: password,
     })
-    if ([400, 401, 403, 404].includes(res.status)) {
-      throw new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE, {
-        upstreamStatus: res.status,
-        upstreamCode: upstreamErrorCode(res.body),
-      })
-    }
+    if ([400, 401, 403, 404].includes(res.status)) throw invalidCredentials(res)
     if (res.status !== 200) throw unexpectedAnswer(res, 'mfa login')
     const body = res.body as { mfa_token?: unknown; oob_channel?: unknown } | undefined
     if (typeof body?.mfa_token !== 'string' || body.mfa_token.length === 0) {
@@ -158,14 +158,14 @@ export class DinteroClient {
    */
   async mfaGrant(mfaToken: string, oobCode: string, code: string): Promise<IssuedTokens> {
     const res = await this._withClientToken('mfa code', 'POST', '/auth/token', {
-      grant_type: this._options.mfaGrantType ?? 'mfa-oob',
+      grant_type: this._options.mfaGrantType,
       oob_code: oobCode,
       binding_code: code,
       mfa_token: mfaToken,
     })
     if (res.status === 200) return parseTokens(res, 'mfa code')
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      const meta = { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
+      const meta = upstreamMeta(res)
       if (meta.upstreamCode === 'expired_token') throw mfaExpired(res)
       if (meta.upstreamCode === 'unsupported_grant_type') {
         // A misconfiguration, not a wrong code: no number of retries by the customer would help.
@@ -184,10 +184,7 @@ export class DinteroClient {
     })
     if (res.status === 200) return parseTokens(res, 'refresh')
     if (res.status === 400 || res.status === 401 || res.status === 403) {
-      throw new RefreshRejectedError('Dintero refused the refresh token', {
-        upstreamStatus: res.status,
-        upstreamCode: upstreamErrorCode(res.body),
-      })
+      throw new RefreshRejectedError('Dintero refused the refresh token', upstreamMeta(res))
     }
     throw unexpectedAnswer(res, 'refresh')
   }
@@ -271,7 +268,7 @@ export class DinteroClient {
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       throw new ClientAuthenticationError(
         `Dintero refused this application's client credentials (${res.status}); check clientId, clientSecret, accountId and audience`,
-        { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) },
+        upstreamMeta(res),
       )
     }
     if (res.status !== 200) throw unexpectedAnswer(res, 'client token')
@@ -282,19 +279,20 @@ export class DinteroClient {
 }
 
 function credentialsRefused(res: JsonResponse): DinteroError {
-  const meta = { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
   const mfaToken = (res.body as { mfa_token?: unknown } | undefined)?.mfa_token
   if (res.status === 403 && typeof mfaToken === 'string' && mfaToken.length > 0) {
-    return new MfaRequiredError('This account requires a one-time code to sign in', mfaToken, meta)
+    return new MfaRequiredError('This account requires a one-time code to sign in', mfaToken, upstreamMeta(res))
   }
-  return new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE, meta)
+  return invalidCredentials(res)
+}
+
+/** The one refusal of a customer's credentials: the same message for every reason, so accounts cannot be enumerated. */
+function invalidCredentials(res: JsonResponse): InvalidCredentialsError {
+  return new InvalidCredentialsError(INVALID_CREDENTIALS_MESSAGE, upstreamMeta(res))
 }
 
 function mfaExpired(res: JsonResponse): MfaExpiredError {
-  return new MfaExpiredError('The sign-in with a one-time code has expired; sign in again', {
-    upstreamStatus: res.status,
-    upstreamCode: upstreamErrorCode(res.body),
-  })
+  return new MfaExpiredError('The sign-in with a one-time code has expired; sign in again', upstreamMeta(res))
 }
 
 function parseTokens(res: JsonResponse, what: string): IssuedTokens {

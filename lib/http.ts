@@ -202,13 +202,18 @@ export function retryAfterSeconds(headers: http.IncomingHttpHeaders, now = Date.
   return Number.isNaN(date) ? undefined : Math.min(MAX_RETRY_AFTER, Math.max(0, Math.ceil((date - now) / 1000)))
 }
 
+/** What a typed error records of Dintero's answer: its status and its error code. @internal */
+export function upstreamMeta(res: JsonResponse): { upstreamStatus: number; upstreamCode: string | undefined } {
+  return { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
+}
+
 /**
  * The typed error for an answer that is neither a success nor one the caller handles itself:
  * 429 → {@link RateLimitedError}; 502/503/504 → {@link UpstreamUnavailableError}; anything else → {@link UpstreamError}.
  * @internal
  */
 export function unexpectedAnswer(res: JsonResponse, what: string): DinteroError {
-  const meta = { upstreamStatus: res.status, upstreamCode: upstreamErrorCode(res.body) }
+  const meta = upstreamMeta(res)
   if (res.status === 429) {
     return new RateLimitedError(`Dintero ${what} call was rate limited`, { ...meta, retryAfter: retryAfterSeconds(res.headers) })
   }

@@ -7,7 +7,7 @@
  */
 import type { Request } from 'express'
 import { bodyField, type Ident } from './credentials.js'
-import { hideFromDumps, logger } from './debug.js'
+import { logger } from './debug.js'
 import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
 import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from './errors.js'
 import {
@@ -70,6 +70,13 @@ const EXPIRED: DinteroFailureInfo = { message: MFA_MESSAGES.expired, code: 'ERR_
 /** Longest code accepted from the form: Dintero's are 6 digits; anything far longer is not a code. */
 const MAX_CODE = 32
 
+/** What {@link MfaFlow._alone} gives instead of calling when the session's MFA call is already running. */
+const BUSY = Symbol('busy')
+
+function busyInfo(pending: PendingMfa): DinteroFailureInfo {
+  return { ...stillWaiting(pending), message: MFA_MESSAGES.busy, code: 'ERR_DINTERO_MFA_BUSY' }
+}
+
 /**
  * One strategy's MFA flow. Holds no per-sign-in state itself: that lives in each request's session.
  * @internal
@@ -83,7 +90,6 @@ export class MfaFlow {
     private readonly _now: () => number = Date.now,
   ) {
     this._key = pendingKey(_options.name)
-    hideFromDumps(this, '_options') // holds the client secret
   }
 
   /** Step 2 is a body that carries the code field and no password field. */
@@ -132,19 +138,15 @@ export class MfaFlow {
     if (code === undefined) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.enterCode }, 400)
     // Each request counts wrong codes on its own copy of the session: parallel guesses would all start
     // from the same count and spend one attempt between them. One code check per session at a time.
-    const sid = sessionIdOf(req)
-    if (this._busy.has(sid)) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.busy, code: 'ERR_DINTERO_MFA_BUSY' }, 429)
-    this._busy.add(sid)
-    let issued: IssuedTokens
+    let issued: IssuedTokens | typeof BUSY
     try {
-      issued = await this._client.mfaGrant(pending.mfaToken, pending.oobCode, code)
+      issued = await this._alone(req, () => this._client.mfaGrant(pending.mfaToken, pending.oobCode, code))
     } catch (err) {
       if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
       if (err instanceof MfaExpiredError) return this._expired(session)
       throw err
-    } finally {
-      this._busy.delete(sid)
     }
+    if (issued === BUSY) return fail(busyInfo(pending), 429)
     // Dintero has spent the mfa_token: a second use of this state could only fail.
     dropPending(session, this._key)
     log('code accepted')
@@ -167,14 +169,9 @@ export class MfaFlow {
       return { sent: false, status: 429, info }
     }
     // One MFA call per session at a time (see redeem): parallel resends would spend one resend between them.
-    const sid = sessionIdOf(req)
-    if (this._busy.has(sid)) {
-      return { sent: false, status: 429, info: { ...stillWaiting(pending), message: MFA_MESSAGES.busy, code: 'ERR_DINTERO_MFA_BUSY' } }
-    }
-    this._busy.add(sid)
-    let oobCode: string
+    let oobCode: string | typeof BUSY
     try {
-      oobCode = await this._client.mfaChallenge(pending.mfaToken)
+      oobCode = await this._alone(req, () => this._client.mfaChallenge(pending.mfaToken))
     } catch (err) {
       if (err instanceof MfaExpiredError) return { sent: false, status: 401, info: this._expired(session).info }
       if (err instanceof RateLimitedError) {
@@ -183,14 +180,28 @@ export class MfaFlow {
         return { sent: false, status: 429, info }
       }
       throw err
-    } finally {
-      this._busy.delete(sid)
     }
+    if (oobCode === BUSY) return { sent: false, status: 429, info: busyInfo(pending) }
     // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
     // the lifetime is not extended: a resend buys no extra guesses and no extra time.
     writePending(session, this._key, { ...pending, oobCode, resendsLeft: pending.resendsLeft - 1, sentAt: now })
     log('code resent by %s', pending.channel ?? 'unknown channel')
     return { sent: true, channel: pending.channel, resendsLeft: pending.resendsLeft - 1 }
+  }
+
+  /**
+   * Runs `call` as the only MFA call to Dintero of this request's session in this process; {@link BUSY}
+   * without calling when one is already running.
+   */
+  private async _alone<T>(req: Request, call: () => Promise<T>): Promise<T | typeof BUSY> {
+    const sid = sessionIdOf(req)
+    if (this._busy.has(sid)) return BUSY
+    this._busy.add(sid)
+    try {
+      return await call()
+    } finally {
+      this._busy.delete(sid)
+    }
   }
 
   /** The pending sign-in of this request's session, without its secrets; undefined when none or expired. */

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { hideFromDumps } from './debug.js'
 
 /**
  * How the strategy treats accounts that require multi-factor authentication:
@@ -123,7 +124,8 @@ export interface ResolvedOptions {
   usernameField: string
   passwordField: string
   passReqToCallback: boolean
-  issuer: string | [string, ...string[]] | undefined
+  /** The accepted issuers, as a list (a single `issuer` option becomes a list of one). */
+  issuer: readonly string[] | undefined
   clockTolerance: number
   timeout: number
   name: string
@@ -223,7 +225,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     if (list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
       throw bad('issuer', 'must be a non-empty string or a non-empty array of them')
     }
-    issuer = typeof iss === 'string' ? iss : (list as [string, ...string[]])
+    issuer = list as string[]
   }
 
   const passReq = o['passReqToCallback'] ?? false
@@ -239,7 +241,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   // Step 2 is told from step 1 by which fields the body carries, so the names must not overlap.
   if (codeField === usernameField || codeField === passwordField) throw bad('codeField', 'must differ from usernameField and passwordField')
 
-  return {
+  const resolved: ResolvedOptions = {
     accountId,
     clientId,
     clientSecret,
@@ -268,4 +270,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     systemName: headerValue(o['systemName'], 'systemName'),
     systemVersion: headerValue(o['systemVersion'], 'systemVersion'),
   }
+  // Every part of the package that keeps the options keeps this object: hidden here, the secret stays
+  // out of a util.inspect or JSON dump of the strategy, its client and its MFA flow alike.
+  hideFromDumps(resolved, 'clientSecret')
+  return resolved
 }

@@ -143,9 +143,8 @@ async function keepFresh(
     await passportLogout(ref.req, WHO)
     return
   }
-  // A request that waited on another's refresh: the leader already updated it; this is a no-op then.
-  applyTokens(storedUserOf(ref.session), outcome)
-  applyTokens(ref.req.user, outcome)
+  // Nothing to apply here: renew() settled every tracked request of the session with the outcome, this
+  // one included (tracked above, before the refresh began).
 }
 
 /**

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Request } from 'express'
-import type { DinteroTokens } from './session.js'
+import { type DinteroTokens, isRecord } from './session.js'
 import type { VerifiedTokens } from './verified-tokens.js'
 
 /** Where Passport keeps the signed-in user in the session (`req.session.passport.user`). */
@@ -31,10 +31,6 @@ export type SessionRequest = Request & {
   session?: LiveSession
   sessionID?: string
   sessionStore?: SessionStoreLike
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
 }
 
 /** The session, its id and its store; throws a `TypeError` naming `who` when express-session is missing. @internal */

@@ -34,7 +34,8 @@ export function defaultUser(tokens: DinteroTokens, claims: DinteroClaims): Dinte
   return { id: claims.sub, claims, tokens }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain JSON-style object (not null, not an array). @internal */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 

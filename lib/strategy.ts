@@ -6,7 +6,7 @@
 import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
 import { readCredentials } from './credentials.js'
-import { errorLabel, hideFromDumps, logger } from './debug.js'
+import { errorLabel, logger } from './debug.js'
 import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
@@ -117,8 +117,6 @@ export class DinteroPasswordStrategy extends Strategy {
     this._client = new DinteroClient(this._options)
     this._verifier = new TokenVerifier(this._options, () => this._client.keys())
     this._mfa = this._options.mfa === 'off' ? undefined : new MfaFlow(this._options, this._client)
-    // The options hold the client secret.
-    hideFromDumps(this, '_options')
   }
 
   /**

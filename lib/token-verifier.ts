@@ -36,7 +36,7 @@ export interface DinteroClaims {
 /** What the verifier checks besides the signature. @internal */
 export interface TokenVerifierOptions {
   audience: string
-  issuer: string | [string, ...string[]] | undefined
+  issuer: readonly string[] | undefined
   /** Seconds. */
   clockTolerance: number
   /** Milliseconds a fetched key is trusted. */
@@ -56,7 +56,6 @@ const log = logger('verify')
  */
 export class TokenVerifier {
   private readonly _jwks: jwksRsa.JwksClient
-  private readonly _parsed = new WeakMap<jwksRsa.SigningKey, KeyObject>()
   /** Parsed keys by `kid`, with when to stop trusting them without asking jwks-rsa again (ms since epoch). */
   private readonly _byKid = new Map<string, { key: KeyObject; until: number }>()
   private readonly _maxAge: number
@@ -77,7 +76,7 @@ export class TokenVerifier {
     this._maxAge = options.jwksCacheMaxAge
     this._rules = {
       audience: options.audience,
-      issuer: options.issuer === undefined ? undefined : typeof options.issuer === 'string' ? [options.issuer] : options.issuer,
+      issuer: options.issuer,
       clockTolerance: options.clockTolerance,
     }
   }
@@ -129,12 +128,8 @@ export class TokenVerifier {
       log('no signing key for the token: %s', err instanceof Error ? err.name : 'Error')
       throw new TokenVerificationError('No signing key in the key set matches the access token')
     }
-    let parsed = this._parsed.get(signingKey)
-    if (!parsed) {
-      parsed = createPublicKey(signingKey.getPublicKey())
-      this._parsed.set(signingKey, parsed)
-    }
-    return parsed
+    // Parsed once per kid: _keyFor keeps the result for as long as jwks-rsa keeps the key.
+    return createPublicKey(signingKey.getPublicKey())
   }
 }
 
