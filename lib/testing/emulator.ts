@@ -200,6 +200,14 @@ export class DinteroEmulator {
     this._refreshTokens.revokeAll(userId);
   }
 
+  /**
+   * How many refresh tokens the refresh grant would still accept: the user's (by id), or all. Shows a
+   * token nobody kept (a rotated one a sign-out raced with) that was never revoked.
+   */
+  activeRefreshTokens(userId?: string): number {
+    return this._refreshTokens.count(userId);
+  }
+
   /** True while the refresh token would be accepted by the refresh grant. */
   isRefreshTokenActive(token: string): boolean {
     return this._refreshTokens.isActive(token);
@@ -282,7 +290,12 @@ export class DinteroEmulator {
           : body.kind === 'error'
             ? body.reply
             : HANDLERS[endpoint as EmulatorEndpoint](context, { authorization: req.headers.authorization, body: body.value });
-      writeReply(res, applyTokenFault(reply, fault, this._keys, this), fault?.headers);
+      const answer = applyTokenFault(reply, fault, this._keys, this);
+      if (fault?.answerDelayMs) {
+        await this._timers.sleep(fault.answerDelayMs);
+        if (res.destroyed || this._stopping) return;
+      }
+      writeReply(res, answer, fault?.headers);
     } finally {
       if (res.headersSent) entry.status = res.statusCode;
     }

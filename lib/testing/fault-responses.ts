@@ -18,7 +18,7 @@ const PROXY_PAGE =
 
 /**
  * Answers the request the way the fault says, if it replaces the response at all.
- * Returns `false` when the fault only decorates a normal answer (`delayMs`, `headers`,
+ * Returns `false` when the fault only decorates a normal answer (`delayMs`, `answerDelayMs`, `headers`,
  * `omitAccessToken`, `accessToken`).
  */
 export function writeFaultResponse(res: ServerResponse, fault: EmulatorFault, timers: PendingTimers): boolean {

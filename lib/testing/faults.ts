@@ -58,6 +58,11 @@ export interface EmulatorFault {
   retryAfter?: number;
   /** Waits this many milliseconds first, then answers normally unless other fields say else. */
   delayMs?: number;
+  /**
+   * Does the work at once (a refresh token rotated, a code checked) but sends the answer this many
+   * milliseconds later: the emulator's state has changed while the caller still waits.
+   */
+  answerDelayMs?: number;
   /** Reads the request and never answers. */
   hang?: boolean;
   /** Sends 200 headers and a JSON body that trickles (one byte per 100 ms) and never ends. */
@@ -111,14 +116,14 @@ export class FaultTable {
 
 function validateFault(fault: EmulatorFault): void {
   if (typeof fault !== 'object' || fault === null) throw new TypeError('DinteroEmulator.fault requires a fault object');
-  const { times, status, bodyBytes, delayMs, retryAfter } = fault;
+  const { times, status, bodyBytes, delayMs, answerDelayMs, retryAfter } = fault;
   if (times !== undefined && (!Number.isInteger(times) || times < 1)) {
     throw new TypeError('DinteroEmulator.fault: times must be a positive integer');
   }
   if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
     throw new TypeError('DinteroEmulator.fault: status must be an integer from 200 to 599');
   }
-  for (const [name, value] of [['bodyBytes', bodyBytes], ['delayMs', delayMs], ['retryAfter', retryAfter]] as const) {
+  for (const [name, value] of [['bodyBytes', bodyBytes], ['delayMs', delayMs], ['answerDelayMs', answerDelayMs], ['retryAfter', retryAfter]] as const) {
     if (value !== undefined && (!Number.isFinite(value) || value < 0)) {
       throw new TypeError(`DinteroEmulator.fault: ${name} must be a non-negative number`);
     }

@@ -37,6 +37,13 @@ export class RefreshTokenStore {
     return this._live.delete(token);
   }
 
+  /** How many tokens are live: the user's, or all without `userId`. */
+  count(userId?: string): number {
+    let n = 0;
+    for (const grant of this._live.values()) if (userId === undefined || grant.userId === userId) n++;
+    return n;
+  }
+
   /** Revokes every token of the user, or every token at all without `userId`. */
   revokeAll(userId?: string): void {
     for (const [token, grant] of this._live) {

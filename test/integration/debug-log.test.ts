@@ -34,7 +34,8 @@ describe('debug log', () => {
 
   it('a sign-in: the client token, each Dintero call with status and time, the outcome with its time', async () => {
     await login(KARI.password)
-    expect(matching(/passport-dintero:client-token client token fetched; renewed in \d+s/)).to.have.length.at.most(1)
+    // The app's first sign-in: the client token is fetched here, once.
+    expect(matching(/passport-dintero:client-token client token fetched; renewed in \d+s/)).to.have.length(1)
     expect(matching(/passport-dintero:http POST \/v1\/accounts\/T\d{8}\/customers\/login -> 200 in \d+ms/)).to.have.length(1)
     expect(matching(/passport-dintero:strategy sign-in ends in success after \d+ms/)).to.have.length(1)
   })
@@ -45,6 +46,13 @@ describe('debug log', () => {
     expect(matching(/customers\/login -> 401 in \d+ms/)).to.have.length(1)
     expect(matching(/sign-in ends in fail 401 after \d+ms/)).to.have.length(1)
     expect(matching(/sign-in ends in fail 400 \(form refused before calling Dintero\)/)).to.have.length(1)
+  })
+
+  it('a refused access token: why, and the outcome with its code', async () => {
+    emu.fault('login', { accessToken: 'expired', times: 1 })
+    await login(KARI.password)
+    expect(matching(/passport-dintero:verify token refused: expired/)).to.have.length(1)
+    expect(matching(/sign-in ends in error ERR_DINTERO_TOKEN_INVALID after \d+ms/)).to.have.length(1)
   })
 
   it('an upstream timeout, with the error code', async () => {

@@ -7,6 +7,8 @@ import { ClientAuthenticationError, InvalidCredentialsError, MfaCodeRejectedErro
 import { resolveOptions } from '../../lib/options.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { KARI, OLA, startEmulator, useEmulator, strategyOptions } from '../support/emulator.js'
+import { startBystander } from '../support/listener.js'
+import { VERSION } from '../../lib/version.js'
 
 describe('DinteroClient', () => {
   let emu: DinteroEmulator
@@ -146,5 +148,62 @@ describe('DinteroClient MFA calls', () => {
     expect(badGrant).to.be.instanceOf(UpstreamError)
     expect((badGrant as Error).message).to.contain('mfaGrantType')
     client.close()
+  })
+})
+
+describe('DinteroClient: redirects on every other endpoint', () => {
+  let emu: DinteroEmulator
+  useEmulator((e) => (emu = e))
+  const ola = { ident: { type: 'email' as const, value: OLA.email }, password: OLA.password }
+
+  it('refresh, revoke and the three MFA calls refuse a redirect to another host and never follow it', async () => {
+    const bystander = await startBystander()
+    const client = new DinteroClient(resolveOptions(strategyOptions(emu)))
+    try {
+      const kari = await client.login({ ident: { type: 'email', value: KARI.email }, password: KARI.password })
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['refresh', () => client.refresh(kari.refreshToken!)],
+        ['revoke', () => client.revoke(kari.refreshToken!)],
+        ['mfa_login', () => client.mfaLogin(ola)],
+        ['mfa_challenge', () => client.mfaChallenge('some-mfa-token')],
+        ['mfa_token', () => client.mfaGrant('some-mfa-token', 'some-oob-code', '123456')],
+      ]
+      for (const [endpoint, call] of calls) {
+        emu.fault(endpoint as 'refresh', { status: 307, redirectTo: `${bystander.url}/steal`, times: 1 })
+        const err = await call().catch((e: unknown) => e)
+        expect(err, endpoint).to.be.instanceOf(UpstreamError)
+        expect((err as Error).message, endpoint).to.match(/redirect/)
+      }
+      expect(bystander.requests).to.deep.equal([])
+    } finally {
+      client.close()
+      await bystander.close()
+    }
+  })
+})
+
+describe('DinteroClient: identifying headers', () => {
+  it('names itself and the application on every call, and sends the client credentials as Basic', async () => {
+    const bystander = await startBystander()
+    const client = new DinteroClient(
+      resolveOptions({ accountId: 'T12345678', clientId: 'id', clientSecret: 'secret', baseUrl: bystander.url, systemName: 'Shop', systemVersion: '2.1' }),
+    )
+    try {
+      // The bystander answers {} to the client-token call: no token, so the sign-in stops there.
+      expect(await client.login({ ident: { type: 'email', value: 'a@b.no' }, password: 'pw-123456' }).catch((e: unknown) => e)).to.be.instanceOf(UpstreamError)
+      expect(bystander.requests).to.have.length(1)
+      const { headers } = bystander.requests[0]!
+      expect(headers).to.include({
+        'user-agent': `passport-dintero/${VERSION}`,
+        'dintero-system-plugin-name': 'passport-dintero',
+        'dintero-system-plugin-version': VERSION,
+        'dintero-system-name': 'Shop',
+        'dintero-system-version': '2.1',
+        authorization: `Basic ${Buffer.from('id:secret').toString('base64')}`,
+      })
+    } finally {
+      client.close()
+      await bystander.close()
+    }
   })
 })

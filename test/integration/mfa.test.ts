@@ -106,7 +106,7 @@ describe('MFA two-step sign-in over HTTP', function () {
       expect(step1.json).to.include({ mfaRequired: true, channel: 'sms' })
       const step2 = await browser.post('/login', { otp: emu.lastMfaCode(KARI.phone)! })
       expect(step2.status).to.equal(200)
-      expect(app!.outcomes.at(-1)!.user.claims.phone_number ?? app!.outcomes.at(-1)!.user.id).to.be.a('string')
+      expect(app!.outcomes.at(-1)!.user.claims.name).to.equal('Kari Nordmann')
       expect([emu.count('login'), emu.count('mfa_login'), emu.count('mfa_token')]).to.deep.equal([0, 1, 1])
     })
 
@@ -343,6 +343,19 @@ describe('MFA two-step sign-in over HTTP', function () {
   })
 
   describe('resending the code', () => {
+    it('keeps the pending sign-in for mfaLifetime from the first code, and a resend does not extend it', async () => {
+      const browser = await open({ mfaLifetime: 60_000, mfaResendInterval: 0 })
+      const before = Date.now()
+      await browser.post('/login', ola)
+      const [pending] = await pendingStates()
+      expect(pending!['expiresAt']).to.be.within(before + 60_000, Date.now() + 60_000)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect((await browser.post('/login/mfa/resend', {})).status).to.equal(200)
+      const [after] = await pendingStates()
+      expect(after!['expiresAt']).to.equal(pending!['expiresAt'])
+      expect(after!['sentAt']).to.be.greaterThan(pending!['sentAt'])
+    })
+
     it('sends a new code that replaces the old one, without resetting the wrong-code count', async () => {
       const browser = await open({ mfaResendInterval: 0 })
       await browser.post('/login', ola)

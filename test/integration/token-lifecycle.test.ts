@@ -26,6 +26,15 @@ function untilRemaining(expiresAt: number, remainingMs: number): Promise<void> {
 }
 
 /** Resolves just after `expiresAt` (ms since epoch) has passed. */
+/** Polls `check` every 20 ms until it holds; fails after `ms`. */
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 function untilExpired(expiresAt: number): Promise<void> {
   return untilRemaining(expiresAt, -25)
 }
@@ -150,6 +159,45 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       expect(rotating.isRefreshTokenActive(after.refreshToken)).to.equal(true)
       expect(rotating.isRefreshTokenActive(before.refreshToken)).to.equal(false)
       expect(rotating.count('refresh')).to.equal(1)
+    })
+
+    it('a sign-out while a rotating refresh is in flight: signed out for good, and no refresh token left active', async () => {
+      rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
+      const browser = await open(undefined, rotating)
+      const before = await signIn(browser, rotating)
+      expect(rotating.activeRefreshTokens()).to.equal(1)
+      await untilExpired(before.expiresAt)
+      // Dintero rotates at once but answers 400 ms later: the new refresh token exists before the app knows it.
+      rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
+      const page = browser.get('/me') // starts the refresh
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const out = await browser.request('/logout', { method: 'POST' })
+      expect(out.json.signedIn).to.equal(false)
+      // The page was asked for while signed in: it is answered with the refreshed tokens; logout waited for them.
+      expect((await page).status).to.equal(200)
+      expect(rotating.count('refresh')).to.equal(1)
+      // Logout waited for the refresh and revoked the token it rotated in: one revoke, nothing left active.
+      expect(rotating.count('revoke')).to.equal(1)
+      expect(rotating.activeRefreshTokens()).to.equal(0)
+      expect(await app!.sessions()).to.deep.equal({})
+      expect((await browser.get('/me')).json.signedIn).to.equal(false)
+    })
+
+    it('a session ended in the store during a rotating refresh stays ended, and the rotated token is revoked', async () => {
+      rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
+      const browser = await open(undefined, rotating)
+      const before = await signIn(browser, rotating)
+      await untilExpired(before.expiresAt)
+      rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
+      const page = browser.get('/me')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      // Ended elsewhere (another instance's logout, an admin): gone from the store while Dintero answers.
+      for (const sid of Object.keys(await app!.sessions())) await new Promise((resolve) => app!.store.destroy(sid, resolve))
+      expect((await page).json.signedIn).to.equal(false)
+      // Not signed in again by the refresh that was under way (a fresh, empty session may exist).
+      expect((await storedUsers()).filter(Boolean)).to.deep.equal([])
+      expect(rotating.count('refresh')).to.equal(1)
+      await until(() => rotating.activeRefreshTokens() === 0)
     })
 
     it('a request that loaded the session before the refresh landed does not put the old tokens back', async () => {
