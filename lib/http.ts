@@ -39,6 +39,12 @@ export interface HttpClientOptions {
 
 const log = logger('http')
 
+/**
+ * How long an idle keep-alive socket is kept, in milliseconds: below the 5 s keep-alive of Node's and
+ * Apache's servers (proxies and load balancers keep 60 s and more).
+ */
+const IDLE_SOCKET_TIMEOUT = 4_000
+
 class BodyTooLarge extends Error {}
 
 /**
@@ -53,9 +59,12 @@ export class HttpClient {
   constructor(private readonly _options: HttpClientOptions) {
     const origin = new URL(_options.baseUrl)
     const secure = origin.protocol === 'https:'
-    // Idle sockets close after 4 s, before the common 5 s server keep-alive timeout, so a reused socket
-    // is rarely one the server is closing; the rare race left is retried once below.
-    const agentOptions = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const }
+    // Stale keep-alive sockets are avoided rather than retried: the agent's `timeout` is the idle
+    // timeout of a free socket (Node destroys a pooled socket when it fires), set below the common 5 s
+    // server keep-alive; and Node's agent shortens it further to a server's `Keep-Alive: timeout=N`
+    // minus a second, or does not reuse the socket when that leaves nothing. A reset that still
+    // happens is retried only for a GET (see send()).
+    const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT, scheduling: 'lifo' as const }
     this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
     this._request = secure ? https.request : http.request
     // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
@@ -76,9 +85,14 @@ export class HttpClient {
     let res: JsonResponse
     try {
       res = await this._once(req, headers, payload, deadline).catch((err: unknown) => {
-        // A keep-alive socket the server closed just as we reused it: the request never reached the
-        // server, so sending it again on a new socket is safe.
-        if (err instanceof ReusedSocketReset && performance.now() < deadline) return this._once(req, headers, payload, deadline)
+        // A reset on a reused keep-alive socket before any answer: usually the server closed the idle
+        // socket as we reused it, but the request may have arrived in full before the connection
+        // dropped. Only a GET (the key set: nothing is spent by reading it) is sent again, once; a POST
+        // carries a password, a code or a refresh token, and resending it could count a wrong password
+        // or code twice or spend a rotating refresh token twice.
+        if (err instanceof ReusedSocketReset && req.method === 'GET' && performance.now() < deadline) {
+          return this._once(req, headers, payload, deadline)
+        }
         throw err
       })
     } catch (err) {

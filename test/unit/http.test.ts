@@ -110,6 +110,56 @@ describe('HttpClient', () => {
     expect(err.message).to.contain('ECONNREFUSED')
   })
 
+  describe('a reset on a reused keep-alive socket (issue 14, finding 4)', () => {
+    /** A server that reads the second request in full and then drops its connection without answering. */
+    async function dropsSecond() {
+      let n = 0
+      return start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          n += 1
+          if (n === 2) res.socket?.destroy()
+          else res.end('{"ok":true}')
+        })
+      })
+    }
+
+    it('never sends a POST again: one arrives, the call fails as unavailable', async () => {
+      const { url, seen } = await dropsSecond()
+      const c = client(url)
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      const err = await rejection(c.send({ what: 'test', method: 'POST', path: '/', body: { secret: 'x' } }))
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(seen).to.have.length(2)
+      c.close()
+    })
+
+    it('sends a GET once more on a new socket', async () => {
+      const { url, seen } = await dropsSecond()
+      const c = client(url)
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      const res = await c.send({ what: 'test', method: 'GET', path: '/' })
+      expect(res.body).to.deep.equal({ ok: true })
+      expect(seen).to.have.length(3)
+      c.close()
+    })
+  })
+
+  it("closes an idle socket before the server's announced Keep-Alive timeout, so it never reuses one the server is closing", async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    server.keepAliveTimeout = 2_000 // announced as Keep-Alive: timeout=2; the agent keeps the socket 1 s
+    let connections = 0
+    server.on('connection', () => (connections += 1))
+    const c = client(url)
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(connections).to.equal(1) // kept alive while in use
+    await new Promise((resolve) => setTimeout(resolve, 1_300))
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(connections).to.equal(2)
+    c.close()
+  })
+
   it('marks a body that is not JSON', async () => {
     const { url } = await start((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' })
