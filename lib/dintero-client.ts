@@ -43,6 +43,10 @@ export interface DinteroJwk {
 }
 
 const KEYS_PATH = '/auth/keys'
+/** The calls that carry a customer's credentials: every refusal there costs the same (see `_withClientToken`). */
+const CREDENTIAL_PATHS: ReadonlySet<string> = new Set(['/customers/login', '/customers/mfa_login'])
+/** The statuses Dintero may refuse credentials with, for an unknown customer and a wrong password alike. */
+const CREDENTIAL_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 404])
 
 /** An MFA sign-in Dintero opened: its `mfa_token` (a secret) and where codes go, when Dintero said. @internal */
 export interface MfaStart {
@@ -218,18 +222,24 @@ export class DinteroClient {
   }
 
   /**
-   * Makes a call with the cached client token. Dintero's 401 does not say whether it refuses the client
-   * token or the customer's password, so a 401 leads to a probe of the token (the credential-free
-   * key-set call, one in flight per token): only when the token itself is refused is it renewed and the
-   * call made once more. A wrong password thus costs one login call (never two, which would speed up
-   * lockouts) plus one cheap probe, and a revoked client token heals on the very next sign-in.
+   * Makes a call with the cached client token. Dintero's refusal does not say whether it refuses the
+   * client token or the customer's credentials, so a refusal leads to a probe of the token (the
+   * credential-free key-set call, one in flight per token): only when the token itself is refused is it
+   * renewed and the call made once more. So a revoked client token heals on the very sign-in that met
+   * it, and a wrong password is sent to Dintero once (never twice, which would speed up lockouts).
+   *
+   * At the calls that carry a customer's credentials, every refusal (400, 401, 403, 404) is probed
+   * alike, whatever Dintero answers for an unknown customer and for a wrong password: both then cost
+   * the same upstream calls and the same time, and timing cannot tell which emails have an account.
+   * Elsewhere only a 401 is probed (a wrong code or a refused refresh token reveals no account).
    */
   private async _withClientToken(what: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<JsonResponse> {
     const call = (token: string) =>
       this._http.send({ what, method, path: this._prefix + path, body, headers: { authorization: `Bearer ${token}` } })
     const cached = await this._tokens.get()
     const res = await call(cached.token)
-    if (res.status !== 401) return res
+    const ambiguous = CREDENTIAL_PATHS.has(path) ? CREDENTIAL_REFUSALS.has(res.status) : res.status === 401
+    if (!ambiguous) return res
     // The key-set call needs nothing but the token: its own 401 is the probe's answer.
     const refused = path === KEYS_PATH || (await this._tokenRefused(cached.token))
     if (!refused) return res
