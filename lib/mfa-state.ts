@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 import type { Request } from 'express'
+import { hideFromDumps } from './debug.js'
+import { readStoredSession } from './session-access.js'
 
 /** A started MFA sign-in, as stored in the session. @internal */
 export interface PendingMfa {
@@ -51,6 +53,95 @@ export function noSessionError(): TypeError {
 /** Session key of one strategy's pending sign-in. @internal */
 export function pendingKey(strategyName: string): string {
   return `passport-dintero:mfa:${strategyName}`
+}
+
+/**
+ * The pending sign-in as the session store holds it now: `null` when the store holds none (consumed,
+ * dropped or the session gone), `undefined` when the host has no store to ask. @internal
+ */
+export async function readStoredPending(req: Request, key: string): Promise<PendingMfa | null | undefined> {
+  const stored = await readStoredSession(req)
+  if (stored === undefined) return undefined
+  const value = stored?.[key]
+  return stored !== null && isPending(value) ? value : null
+}
+
+/**
+ * The newest of two states of one sign-in (the same `mfa_token`): the latest challenge (its `oob_code`
+ * and time), the lowest counts and the earliest expiry. Counts only ever go down, so a stale copy of the
+ * session, saved by any request, can never give spent attempts or resends back. @internal
+ */
+export function newestPending(a: PendingMfa, b: PendingMfa | undefined): PendingMfa {
+  if (!b || b.mfaToken !== a.mfaToken) return a
+  const latest = b.sentAt > a.sentAt ? b : a
+  return {
+    ...latest,
+    expiresAt: Math.min(a.expiresAt, b.expiresAt),
+    attemptsLeft: Math.min(a.attemptsLeft, b.attemptsLeft),
+    resendsLeft: Math.min(a.resendsLeft, b.resendsLeft),
+  }
+}
+
+/** At most one sweep of ended or expired sign-ins per this many milliseconds. */
+const PRUNE_INTERVAL = 1_000
+
+/**
+ * What this process knows of each pending sign-in it counted a wrong code or a resend for, keyed by its
+ * `mfa_token`: every request sees it at once, whatever its own copy of the session says, and it is
+ * combined with the stored state by {@link newestPending}. A sign-in that ended (tokens issued, too many
+ * wrong codes) is remembered as ended until it would have expired. @internal
+ */
+export class PendingCounters {
+  private readonly _known = new Map<string, PendingMfa | 'ended'>()
+  private readonly _expiry = new Map<string, number>()
+  private _prunedAt = Number.NEGATIVE_INFINITY
+
+  constructor(private readonly _now: () => number) {
+    hideFromDumps(this, '_known', '_expiry') // keyed by mfa_token, holding oob_codes
+  }
+
+  /** `pending` combined with what this process knows of it; undefined when this process saw it end. */
+  merge(pending: PendingMfa): PendingMfa | undefined {
+    const known = this._known.get(pending.mfaToken)
+    if (known === 'ended') return undefined
+    return newestPending(pending, known)
+  }
+
+  /** Remembers `pending` (already merged) as the newest state of its sign-in. */
+  record(pending: PendingMfa): void {
+    this._prune()
+    this._known.set(pending.mfaToken, newestPending(pending, this._live(pending.mfaToken)))
+    this._expiry.set(pending.mfaToken, pending.expiresAt)
+  }
+
+  /** Remembers that the sign-in ended: no request may use it again. */
+  end(pending: PendingMfa): void {
+    this._prune()
+    this._known.set(pending.mfaToken, 'ended')
+    this._expiry.set(pending.mfaToken, pending.expiresAt)
+  }
+
+  /** How many sign-ins are remembered (for tests). */
+  get size(): number {
+    return this._known.size
+  }
+
+  private _live(mfaToken: string): PendingMfa | undefined {
+    const known = this._known.get(mfaToken)
+    return known === 'ended' ? undefined : known
+  }
+
+  /** Forgets sign-ins past their expiry (they can no longer be used anyway). */
+  private _prune(): void {
+    const now = this._now()
+    if (now - this._prunedAt < PRUNE_INTERVAL) return
+    this._prunedAt = now
+    for (const [token, expiresAt] of this._expiry) {
+      if (expiresAt > now) continue
+      this._expiry.delete(token)
+      this._known.delete(token)
+    }
+  }
 }
 
 /** Reads the pending sign-in; anything malformed (an old or tampered session) is dropped and reads as none. @internal */

@@ -12,14 +12,18 @@ import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
 import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from './errors.js'
 import {
   dropPending,
+  newestPending,
   noSessionError,
+  PendingCounters,
   type PendingMfa,
   pendingKey,
   readPending,
+  readStoredPending,
   type ServerSession,
   serverSession,
   writePending,
 } from './mfa-state.js'
+import { saveIfPossible } from './session-access.js'
 import type { ResolvedOptions } from './options.js'
 import type { Action, DinteroFailureInfo } from './strategy.js'
 
@@ -90,6 +94,7 @@ export class MfaFlow {
     private readonly _now: () => number = Date.now,
   ) {
     this._key = pendingKey(_options.name)
+    this._counters = new PendingCounters(_now)
   }
 
   /** Step 2 is a body that carries the code field and no password field. */
@@ -131,74 +136,85 @@ export class MfaFlow {
    */
   async redeem(req: Request): Promise<CodeStep> {
     const session = this._session(req)
-    const pending = readPending(session, this._key)
-    if (!pending) return fail(NOT_STARTED, 400)
-    if (this._now() >= pending.expiresAt) return this._expired(session)
+    const copy = this._known(session)
+    if (!copy) return fail(NOT_STARTED, 400)
+    if (this._now() >= copy.expiresAt) return this._expired(session)
     const code = readCode(bodyField(req.body, this._options.codeField))
-    if (code === undefined) return fail({ ...stillWaiting(pending), message: MFA_MESSAGES.enterCode }, 400)
-    // Each request counts wrong codes on its own copy of the session: parallel guesses would all start
-    // from the same count and spend one attempt between them. One code check per session at a time.
-    let issued: IssuedTokens | typeof BUSY
-    try {
-      issued = await this._alone(req, () => this._client.mfaGrant(pending.mfaToken, pending.oobCode, code))
-    } catch (err) {
-      if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
-      if (err instanceof MfaExpiredError) return this._expired(session)
-      throw err
-    }
-    if (issued === BUSY) return fail(busyInfo(pending), 429)
-    // Dintero has spent the mfa_token: a second use of this state could only fail.
-    dropPending(session, this._key)
-    log('code accepted')
-    return { kind: 'tokens', issued }
+    if (code === undefined) return fail({ ...stillWaiting(copy), message: MFA_MESSAGES.enterCode }, 400)
+    const step = await this._alone(req, async (): Promise<CodeStep> => {
+      // Inside the lock, from the store: this request's copy of the session may predate the last
+      // wrong code another request counted (see _fresh).
+      const pending = await this._fresh(req, session)
+      if (!pending) return fail(NOT_STARTED, 400)
+      if (this._now() >= pending.expiresAt) return this._expired(session)
+      let issued: IssuedTokens
+      try {
+        issued = await this._client.mfaGrant(pending.mfaToken, pending.oobCode, code)
+      } catch (err) {
+        if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
+        if (err instanceof MfaExpiredError) return this._expired(session)
+        throw err
+      }
+      // Dintero has spent the mfa_token: a second use of this state could only fail.
+      this._counters.end(pending)
+      dropPending(session, this._key)
+      log('code accepted')
+      return { kind: 'tokens', issued }
+    })
+    return step === BUSY ? fail(busyInfo(copy), 429) : step
   }
 
   /** Sends a new code for the pending sign-in, at most `mfaMaxResends` times and one per `mfaResendInterval`. */
   async resend(req: Request): Promise<DinteroMfaResendResult> {
     const session = this._session(req)
-    const pending = readPending(session, this._key)
-    if (!pending) return { sent: false, status: 400, info: NOT_STARTED }
-    const now = this._now()
-    if (now >= pending.expiresAt) return { sent: false, status: 401, info: this._expired(session).info }
-    if (pending.resendsLeft <= 0) {
-      return { sent: false, status: 429, info: { ...stillWaiting(pending), message: MFA_MESSAGES.noMoreResends, code: 'ERR_DINTERO_MFA_RESEND_LIMITED' } }
-    }
-    const wait = pending.sentAt + this._options.mfaResendInterval - now
-    if (wait > 0) {
-      const info = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: Math.ceil(wait / 1000) }
-      return { sent: false, status: 429, info }
-    }
-    // One MFA call per session at a time (see redeem): parallel resends would spend one resend between them.
-    let oobCode: string | typeof BUSY
-    try {
-      oobCode = await this._alone(req, () => this._client.mfaChallenge(pending.mfaToken))
-    } catch (err) {
-      if (err instanceof MfaExpiredError) return { sent: false, status: 401, info: this._expired(session).info }
-      if (err instanceof RateLimitedError) {
-        const info: DinteroFailureInfo = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: err.code }
-        if (err.retryAfter !== undefined) info.retryAfter = err.retryAfter
+    const copy = this._known(session)
+    if (!copy) return { sent: false, status: 400, info: NOT_STARTED }
+    const result = await this._alone(req, async (): Promise<DinteroMfaResendResult> => {
+      const pending = await this._fresh(req, session)
+      if (!pending) return { sent: false, status: 400, info: NOT_STARTED }
+      const now = this._now()
+      if (now >= pending.expiresAt) return { sent: false, status: 401, info: this._expired(session).info }
+      if (pending.resendsLeft <= 0) {
+        return { sent: false, status: 429, info: { ...stillWaiting(pending), message: MFA_MESSAGES.noMoreResends, code: 'ERR_DINTERO_MFA_RESEND_LIMITED' } }
+      }
+      const wait = pending.sentAt + this._options.mfaResendInterval - now
+      if (wait > 0) {
+        const info = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: Math.ceil(wait / 1000) }
         return { sent: false, status: 429, info }
       }
-      throw err
-    }
-    if (oobCode === BUSY) return { sent: false, status: 429, info: busyInfo(pending) }
-    // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
-    // the lifetime is not extended: a resend buys no extra guesses and no extra time.
-    writePending(session, this._key, { ...pending, oobCode, resendsLeft: pending.resendsLeft - 1, sentAt: now })
-    log('code resent by %s', pending.channel ?? 'unknown channel')
-    return { sent: true, channel: pending.channel, resendsLeft: pending.resendsLeft - 1 }
+      let oobCode: string
+      try {
+        oobCode = await this._client.mfaChallenge(pending.mfaToken)
+      } catch (err) {
+        if (err instanceof MfaExpiredError) return { sent: false, status: 401, info: this._expired(session).info }
+        if (err instanceof RateLimitedError) {
+          const info: DinteroFailureInfo = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: err.code }
+          if (err.retryAfter !== undefined) info.retryAfter = err.retryAfter
+          return { sent: false, status: 429, info }
+        }
+        throw err
+      }
+      // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
+      // the lifetime is not extended: a resend buys no extra guesses and no extra time.
+      const resent = { ...pending, oobCode, resendsLeft: pending.resendsLeft - 1, sentAt: this._now() }
+      await this._count(session, resent)
+      log('code resent by %s', pending.channel ?? 'unknown channel')
+      return { sent: true, channel: pending.channel, resendsLeft: resent.resendsLeft }
+    })
+    return result === BUSY ? { sent: false, status: 429, info: busyInfo(copy) } : result
   }
 
   /**
-   * Runs `call` as the only MFA call to Dintero of this request's session in this process; {@link BUSY}
-   * without calling when one is already running.
+   * Runs `step` as the only MFA step of this request's session in this process (reading the state,
+   * asking Dintero, counting); {@link BUSY} without running it when one is already running. So parallel
+   * guesses cannot share one attempt, nor parallel resends one resend.
    */
-  private async _alone<T>(req: Request, call: () => Promise<T>): Promise<T | typeof BUSY> {
+  private async _alone<T>(req: Request, step: () => Promise<T>): Promise<T | typeof BUSY> {
     const sid = sessionIdOf(req)
     if (this._busy.has(sid)) return BUSY
     this._busy.add(sid)
     try {
-      return await call()
+      return await step()
     } finally {
       this._busy.delete(sid)
     }
@@ -206,7 +222,7 @@ export class MfaFlow {
 
   /** The pending sign-in of this request's session, without its secrets; undefined when none or expired. */
   pending(req: Request): DinteroMfaPending | undefined {
-    const pending = readPending(this._session(req), this._key)
+    const pending = this._known(this._session(req))
     if (!pending || this._now() >= pending.expiresAt) return undefined
     return {
       channel: pending.channel,
@@ -217,8 +233,46 @@ export class MfaFlow {
     }
   }
 
-  /** Sessions with a code check or resend at Dintero right now (this process only). */
+  /** Sessions with an MFA step running right now (this process only). */
   private readonly _busy = new Set<string>()
+  /** The counts this process spent, which no stale copy of a session can raise again. */
+  private readonly _counters: PendingCounters
+
+  /** The request's copy of the pending sign-in, with what this process counted since; undefined when none (or ended here). */
+  private _known(session: ServerSession): PendingMfa | undefined {
+    const copy = readPending(session, this._key)
+    return copy && this._counters.merge(copy)
+  }
+
+  /**
+   * The pending sign-in as it stands now, read inside the lock: the request's copy, the store's (which
+   * another request or instance may have counted in since this request loaded the session) and what this
+   * process counted, combined so counts only go down; written into the request's copy. Undefined (and
+   * dropped from the copy) when the sign-in is gone: consumed, ended, or another sign-in took its place.
+   */
+  private async _fresh(req: Request, session: ServerSession): Promise<PendingMfa | undefined> {
+    const copy = readPending(session, this._key)
+    const stored = await readStoredPending(req, this._key)
+    // A store that no longer holds it has seen the sign-in end (or a newer one start): that wins.
+    const base = stored === undefined ? copy : stored === null ? undefined : stored.mfaToken === copy?.mfaToken ? newestPending(stored, copy) : stored
+    const pending = base && this._counters.merge(base)
+    if (!pending) {
+      dropPending(session, this._key)
+      return undefined
+    }
+    writePending(session, this._key, pending)
+    return pending
+  }
+
+  /**
+   * Writes a new count where every later request sees it before this one lets go of the lock: this
+   * process's counters, the request's copy, and the store (so another instance reading it sees it too).
+   */
+  private async _count(session: ServerSession, pending: PendingMfa): Promise<void> {
+    this._counters.record(pending)
+    writePending(session, this._key, pending)
+    await saveIfPossible(session)
+  }
 
   private _session(req: Request): ServerSession {
     const session = serverSession(req)
@@ -232,14 +286,16 @@ export class MfaFlow {
     return fail(EXPIRED, 401)
   }
 
-  private _wrongCode(session: ServerSession, pending: PendingMfa): Refusal {
+  private async _wrongCode(session: ServerSession, pending: PendingMfa): Promise<Refusal> {
     const attemptsLeft = pending.attemptsLeft - 1
     log('wrong code, %d attempts left', attemptsLeft)
     if (attemptsLeft <= 0) {
+      this._counters.end(pending)
       dropPending(session, this._key)
+      await saveIfPossible(session)
       return fail({ message: MFA_MESSAGES.tooManyWrong, code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 }, 401)
     }
-    writePending(session, this._key, { ...pending, attemptsLeft })
+    await this._count(session, { ...pending, attemptsLeft })
     const left = attemptsLeft === 1 ? '1 attempt left.' : `${attemptsLeft} attempts left.`
     const info = { ...stillWaiting({ ...pending, attemptsLeft }), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
     return fail(info, 401)

@@ -63,6 +63,24 @@ export function readStoredUser(store: SessionStoreLike, sid: string): Promise<Re
 }
 
 /**
+ * The session data as the store holds it now (not as this request loaded it): `null` when the store has
+ * no session under the request's id, `undefined` when the request has no store to ask (a host other
+ * than express-session). @internal
+ */
+export function readStoredSession(req: Request): Promise<Record<string, unknown> | null | undefined> {
+  const { sessionID, sessionStore } = req as SessionRequest
+  if (typeof sessionID !== 'string' || typeof sessionStore?.get !== 'function') return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    sessionStore.get(sessionID, (err, data) => (err ? reject(err) : resolve(isRecord(data) ? data : null)))
+  })
+}
+
+/** Saves the request's session now, when the host can (express-session's `session.save()`); else nothing. @internal */
+export async function saveIfPossible(session: unknown): Promise<void> {
+  if (isRecord(session) && typeof session['save'] === 'function') await saveSession(session as LiveSession)
+}
+
+/**
  * Puts verified tokens into a user object, in place (so an application's own class instances stay
  * what they are): `tokens` always, `claims` when the object has claims. @internal
  */
