@@ -7,6 +7,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
 import { RefreshRejectedError } from './errors.js'
 import {
+  dropRequestUser,
+  forgetStoredUser,
   isNewer,
   type LiveSession,
   passportLogout,
@@ -89,6 +91,15 @@ export function refreshTokens(strategy: DinteroPasswordStrategy, options: Refres
       ref = { req, ...sessionOf(req, WHO) }
     } catch (err) {
       next(err)
+      return
+    }
+    if (lifecycle.isSignedOut(ref.sid)) {
+      // This request loaded the session before it was signed out here, and was not yet tracked when the
+      // sign-out reached the tracked ones: it must neither act signed in nor save the user back.
+      log('a request of a session signed out meanwhile: continuing signed out')
+      forgetStoredUser(ref.session)
+      dropRequestUser(req)
+      next()
       return
     }
     lifecycle.track(ref.sid, req, res)

@@ -55,6 +55,11 @@ export function forgetStoredUser(data: unknown): void {
   if (isRecord(passport)) delete passport['user']
 }
 
+/** Signs this request's own view out (`req.user`), without touching the session: Passport reads it as signed out. @internal */
+export function dropRequestUser(req: Request): void {
+  ;(req as { user?: unknown }).user = null
+}
+
 /** The Passport user as the store holds it now (not as this request loaded it); undefined when signed out or gone. @internal */
 export function readStoredUser(store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
   return new Promise((resolve, reject) => {

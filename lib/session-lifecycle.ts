@@ -14,11 +14,31 @@ import type { VerifiedTokens } from './verified-tokens.js'
 /** How a refresh of a session ended: new tokens, or the customer is signed out. @internal */
 export type RefreshOutcome = ({ kind: 'renewed' } & VerifiedTokens) | { kind: 'signed-out' }
 
+/**
+ * How long a signed-out session id is remembered, in milliseconds: longer than any request that loaded
+ * the session before the sign-out can reasonably still be on its way to the refresh middleware (Node's
+ * own `server.requestTimeout` is 5 minutes). One short string per sign-out.
+ */
+export const SIGNED_OUT_MEMORY = 10 * 60_000
+
 /** One strategy's shared lifecycle state. @internal */
 export class SessionLifecycle {
   /** The refresh in flight per session id. */
   readonly flights = new SingleFlight<RefreshOutcome>()
   private readonly _live = new Map<string, Set<Request>>()
+  /** Sessions signed out in this process, with when to forget them (ms since epoch), oldest first. */
+  private readonly _signedOut = new Map<string, number>()
+
+  constructor(private readonly _now: () => number = Date.now) {}
+
+  /**
+   * True when session `sid` was signed out in this process (within {@link SIGNED_OUT_MEMORY}). A request
+   * that still carries it signed in loaded its copy before the sign-out: the store no longer holds it.
+   */
+  isSignedOut(sid: string): boolean {
+    this._forgetOld()
+    return this._signedOut.has(sid)
+  }
 
   /** Remembers `req` as a request of session `sid` until its response is done. */
   track(sid: string, req: Request, res: Response): void {
@@ -38,6 +58,11 @@ export class SessionLifecycle {
    * the refresh or logout landed would, when express-session saves it, put the old tokens back.
    */
   settle(sid: string, outcome: RefreshOutcome): void {
+    if (outcome.kind === 'signed-out') {
+      this._forgetOld()
+      this._signedOut.delete(sid)
+      this._signedOut.set(sid, this._now() + SIGNED_OUT_MEMORY)
+    }
     for (const req of this._live.get(sid) ?? []) {
       const { session, sessionID } = req as SessionRequest
       if (sessionID !== sid) continue // regenerated meanwhile: no longer this session
@@ -47,6 +72,15 @@ export class SessionLifecycle {
       }
       applyTokens(storedUserOf(session), outcome)
       applyTokens(req.user, outcome)
+    }
+  }
+
+  /** Drops signed-out sessions older than {@link SIGNED_OUT_MEMORY} (insertion order is time order). */
+  private _forgetOld(): void {
+    const now = this._now()
+    for (const [sid, until] of this._signedOut) {
+      if (until > now) break
+      this._signedOut.delete(sid)
     }
   }
 
