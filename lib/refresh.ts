@@ -187,9 +187,10 @@ async function renew(
     fresh = await strategy.refresh(base)
   } catch (err) {
     if (!(err instanceof RefreshRejectedError)) throw err
-    // With rotating refresh tokens, another instance may have used this one a moment ago.
-    const latest = tokensOfStored(await readStoredUser(store, sid))
-    if (latest && isNewer(latest, base) && latest.expiresAt > Date.now()) {
+    // With rotating refresh tokens, another instance may have used this one a moment ago and still be
+    // verifying or storing what Dintero gave it: losing that race must not sign anyone out.
+    const latest = await newerInStore(store, sid, base, Math.min(RACE_WAIT_MS, strategy._options.timeout))
+    if (latest) {
       log('refresh token refused, but newer tokens are in the store: taking them')
       return renewed(lifecycle, sid, await verifiedStored(strategy, latest, base))
     }
@@ -209,6 +210,33 @@ async function renew(
   await saveSession(session)
   log('tokens refreshed and stored')
   return renewed(lifecycle, sid, fresh)
+}
+
+/**
+ * How long a refused refresh waits for another instance's new tokens before signing out, in
+ * milliseconds (at most the strategy's `timeout`). The winner of the race stores them within
+ * milliseconds of Dintero's answer unless verifying them needs a slow key-set fetch; a refresh token
+ * Dintero really refused (expired, revoked) signs out this much later.
+ */
+const RACE_WAIT_MS = 2_000
+
+/** Pauses between looks at the store while another instance may be storing its tokens, in milliseconds. */
+const STORE_POLL_MS = [5, 10, 20, 40, 80, 160, 320, 640]
+
+/**
+ * Newer, still valid tokens than `base` once another instance stores them: looks at the store at once,
+ * then again with growing pauses for up to `waitMs`. Undefined when none came, or the session was signed out.
+ */
+async function newerInStore(store: SessionStoreLike, sid: string, base: DinteroTokens, waitMs: number): Promise<DinteroTokens | undefined> {
+  const deadline = Date.now() + waitMs
+  for (let attempt = 0; ; attempt++) {
+    const latest = tokensOfStored(await readStoredUser(store, sid))
+    if (latest === null) return undefined
+    if (isNewer(latest, base) && latest.expiresAt > Date.now()) return latest
+    const pause = Math.min(STORE_POLL_MS[Math.min(attempt, STORE_POLL_MS.length - 1)]!, deadline - Date.now())
+    if (pause <= 0) return undefined
+    await new Promise((resolve) => setTimeout(resolve, pause))
+  }
 }
 
 /** The stored user's tokens; `null` when the session is gone or signed out. */

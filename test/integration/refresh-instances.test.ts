@@ -1,0 +1,115 @@
+/**
+ * Regression (issue 14, "Also"): nobody is signed out for losing a refresh race. Two instances (two
+ * Express apps, each with its own DinteroPasswordStrategy) share one real redis-server through
+ * connect-redis; Dintero rotates refresh tokens. 40 concurrent requests of one session, spread over
+ * both, at the moment the access token becomes due: the instance whose refresh Dintero refuses (the
+ * other one already spent the token) must wait for the other's new tokens, not sign the customer out.
+ *
+ * The emulator's `answerDelayMs` fault holds back the winner's answer (50–450 ms) to open the race
+ * window wide; with Redis on loopback it is otherwise a fraction of a millisecond.
+ *
+ * Access tokens live 62 s and the window is 60 s: due about 2 s after sign-in, and a freshly refreshed
+ * token is not due, so each instance refreshes at most once.
+ */
+import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
+import { expect } from 'chai'
+import { RedisStore } from 'connect-redis'
+import express from 'express'
+import session from 'express-session'
+import passport from 'passport'
+import { createClient } from 'redis'
+import { DinteroPasswordStrategy, deserializeUser, refreshTokens, serializeUser } from '../../lib/index.js'
+import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
+import { type RunningRedis, requireProgram, startRedis } from '../support/redis.js'
+
+const WINDOW = 60
+const REQUESTS = 40
+const TRIALS = 3
+
+describe('refresh races across two instances with rotating refresh tokens (real Redis)', function () {
+  this.timeout(90_000)
+  let redis: RunningRedis | undefined
+  let emu: DinteroEmulator | undefined
+  const clients: ReturnType<typeof createClient>[] = []
+  const servers: http.Server[] = []
+  const urls: string[] = []
+
+  async function instance(url: string): Promise<string> {
+    const client = createClient({ url })
+    client.on('error', () => {})
+    await client.connect()
+    clients.push(client)
+    const strategy = new DinteroPasswordStrategy(strategyOptions(emu!))
+    const auth = new passport.Passport()
+    auth.use(strategy)
+    auth.serializeUser(serializeUser)
+    auth.deserializeUser(deserializeUser)
+    const app = express()
+    app.use(express.json())
+    app.use(session({ secret: 'shared-secret', resave: false, saveUninitialized: false, store: new RedisStore({ client, prefix: 'race:' }) }))
+    app.use(auth.session())
+    app.use(refreshTokens(strategy, { window: WINDOW }))
+    app.post('/login', auth.authenticate(strategy.name), (_req, res) => {
+      res.json({ ok: true })
+    })
+    app.get('/me', (req, res) => {
+      res.json({ signedIn: !!req.user, expiresAt: (req.user as any)?.tokens.expiresAt })
+    })
+    app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).json({ error: err.code ?? 'unknown' })
+    })
+    const server: http.Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s))
+    })
+    servers.push(server)
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+
+  before(async function () {
+    const program = requireProgram(this, 'redis-server', 'redis-server')
+    redis = await startRedis(program)
+    emu = await startEmulator({ accessTokenTtl: WINDOW + 2, rotateRefreshTokens: true })
+    for (const _ of [1, 2]) urls.push(await instance(redis.url))
+  })
+
+  after(async () => {
+    for (const s of servers) {
+      s.closeAllConnections()
+      s.close()
+    }
+    await Promise.all(clients.map((c) => c.close().catch(() => {})))
+    await emu?.stop()
+    await redis?.stop()
+  })
+
+  for (let trial = 1; trial <= TRIALS; trial++) {
+    it(`trial ${trial}: nobody signed out, at most one refresh per instance`, async () => {
+      const login = await fetch(`${urls[0]}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: KARI.email, password: KARI.password }),
+      })
+      expect(login.status).to.equal(200)
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+      const first = (await (await fetch(`${urls[1]}/me`, { headers: { cookie } })).json()) as any
+      expect(first.signedIn).to.equal(true)
+      // Until the token is inside the refresh window (a wait for a condition, not a timed assertion).
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, first.expiresAt - WINDOW * 1000 - Date.now() + 20)))
+      emu!.resetCounts()
+      // The first refresh is done at once (the refresh token rotated) but answered later: the other
+      // instance's refresh is refused while the winner has not stored its new tokens yet.
+      emu!.fault('refresh', { answerDelayMs: 50 + 200 * (trial - 1), times: 1 })
+      const answers = await Promise.all(
+        Array.from({ length: REQUESTS }, async (_, i) => {
+          const res = await fetch(`${urls[i % 2]}/me`, { headers: { cookie } })
+          return { status: res.status, ...((await res.json()) as any) }
+        }),
+      )
+      expect(answers.filter((a) => !a.signedIn), 'requests signed out').to.deep.equal([])
+      expect(emu!.count('refresh'), 'refresh calls').to.be.at.most(2)
+      for (const url of urls) expect(((await (await fetch(`${url}/me`, { headers: { cookie } })).json()) as any).signedIn).to.equal(true)
+    })
+  }
+})
