@@ -56,7 +56,9 @@ interface SessionRef {
  *   multi-instance app may refresh once, and each first re-reads the session from the store, so it takes
  *   tokens another instance already stored instead of refreshing again).
  * - Dintero refuses the refresh token (expired or revoked), or the access token has expired and there is
- *   no refresh token: the customer is signed out (`req.logout()`, which clears the user from the
+ *   no refresh token: the customer is signed out (a refused refresh first waits up to 2 s for newer tokens
+ *   another instance may be storing: with rotating refresh tokens it may have spent this one a moment
+ *   ago; then `req.logout()`, which clears the user from the
  *   session and regenerates it) and the request continues signed out, so the app's own "sign in" handling
  *   applies.
  * - Dintero cannot be reached, or the new token fails verification: when the access token has expired
