@@ -7,6 +7,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
+import type { Socket } from 'node:net'
 import { logger } from './debug.js'
 import { DinteroError, RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from './errors.js'
 
@@ -54,6 +55,9 @@ export class HttpClient {
   /** Where every request goes, parsed once: a request only adds method, path and headers. */
   private readonly _target: { protocol: string; hostname: string; port: string; agent: http.Agent }
   private readonly _agent: http.Agent
+  /** When each pooled socket became idle, and how long it may idle (a server's `Keep-Alive` hint), in ms. */
+  private readonly _idleSince = new WeakMap<Socket, number>()
+  private readonly _idleLimit = new WeakMap<Socket, number>()
   private readonly _request: typeof http.request
 
   constructor(private readonly _options: HttpClientOptions) {
@@ -66,6 +70,7 @@ export class HttpClient {
     // happens is retried only for a GET (see send()).
     const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT, scheduling: 'lifo' as const }
     this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
+    this._agent.on('free', (socket: Socket) => this._idleSince.set(socket, performance.now()))
     this._request = secure ? https.request : http.request
     // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
     const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname
@@ -74,6 +79,7 @@ export class HttpClient {
 
   /** Sends one request; resolves with any HTTP answer except a redirect, rejects with a {@link DinteroError}. */
   async send(req: JsonRequest): Promise<JsonResponse> {
+    this._dropStaleSockets()
     const started = performance.now()
     const deadline = started + this._options.timeout
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body))
@@ -109,6 +115,21 @@ export class HttpClient {
     return res
   }
 
+  /**
+   * Destroys pooled sockets idle past their limit before a request could take one. The agent's own idle
+   * timer does this too, but a timer fires late when the event loop is busy, and a socket the server
+   * closed meanwhile would fail the request (a POST is not resent); this check runs on the request path.
+   */
+  private _dropStaleSockets(): void {
+    const now = performance.now()
+    for (const sockets of Object.values(this._agent.freeSockets)) {
+      for (const socket of sockets ?? []) {
+        const since = this._idleSince.get(socket)
+        if (since !== undefined && now - since >= (this._idleLimit.get(socket) ?? IDLE_SOCKET_TIMEOUT)) socket.destroy()
+      }
+    }
+  }
+
   /** Closes idle keep-alive sockets. */
   close(): void {
     this._agent.destroy()
@@ -139,6 +160,8 @@ export class HttpClient {
       })
       r.on('response', (res) => {
         answered = true
+        const limit = keepAliveLimit(res.headers['keep-alive'])
+        if (limit !== undefined && r.socket) this._idleLimit.set(r.socket, limit)
         const max = this._options.maxResponseBytes
         const declared = Number(res.headers['content-length'])
         if (Number.isFinite(declared) && declared > max) {
@@ -172,6 +195,15 @@ export class HttpClient {
       r.end(payload)
     })
   }
+}
+
+/**
+ * How long a socket may idle after an answer announcing `Keep-Alive: timeout=N`: a second less than the
+ * server's N seconds (as Node's agent does), at most {@link IDLE_SOCKET_TIMEOUT}; undefined without a hint.
+ */
+function keepAliveLimit(header: string | string[] | undefined): number | undefined {
+  const seconds = /(?:^|,)\s*timeout=(\d+)/i.exec(String(header ?? ''))?.[1]
+  return seconds === undefined ? undefined : Math.min(IDLE_SOCKET_TIMEOUT, Math.max(0, Number(seconds) * 1000 - 1000))
 }
 
 class DeadlineExceeded extends Error {}

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
@@ -158,6 +159,32 @@ describe('HttpClient', () => {
     await c.send({ what: 'test', method: 'GET', path: '/' })
     expect(connections).to.equal(2)
     c.close()
+  })
+
+  it('does not reuse a socket idle past the limit even when a blocked event loop delayed the idle timer', async function () {
+    this.timeout(15_000)
+    // The server runs in another process, so it closes the idle socket while this process is blocked.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{}')) });
+       s.keepAliveTimeout = 2000;
+       s.listen(0, '127.0.0.1', () => console.log(s.address().port))`,
+    ])
+    try {
+      const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
+      const c = client(`http://127.0.0.1:${port}`)
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      // Blocks past the server's 2 s keep-alive: the agent's 1 s idle timer cannot fire meanwhile.
+      const until = Date.now() + 4_000
+      while (Date.now() < until) {
+        // busy
+      }
+      const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      expect(res.status).to.equal(200)
+      c.close()
+    } finally {
+      child.kill()
+    }
   })
 
   it('marks a body that is not JSON', async () => {
