@@ -33,8 +33,9 @@ const log = logger('logout')
  * When a refresh of the same session is in flight in this process, it waits for it and revokes the
  * newest refresh token. Requests of the session still being handled lose the user from their copy of
  * the session, and one that loaded the session before the sign-out but reaches {@link refreshTokens}
- * after it continues signed out, so finishing them cannot sign the session in again (on this instance,
- * with {@link refreshTokens} mounted before the routes).
+ * after it continues signed out, so finishing them cannot sign the session in again; on another
+ * instance sharing the store, saving a signed-in copy re-reads the store first (all with
+ * {@link refreshTokens} mounted before the routes).
  *
  * @example
  * ```ts

@@ -9,6 +9,7 @@ import { RefreshRejectedError } from './errors.js'
 import {
   dropRequestUser,
   forgetStoredUser,
+  guardSave,
   isNewer,
   type LiveSession,
   passportLogout,
@@ -105,6 +106,8 @@ export function refreshTokens(strategy: DinteroPasswordStrategy, options: Refres
       return
     }
     lifecycle.track(ref.sid, req, res)
+    // A sign-out on another instance is not seen here: saving this copy checks the store first.
+    guardSave(req, ref.session, ref.sid, ref.store)
     if (tokens.expiresAt - Date.now() > windowMs) {
       next()
       return

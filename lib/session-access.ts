@@ -104,6 +104,33 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
   return candidate.accessToken !== current.accessToken || candidate.refreshToken !== current.refreshToken
 }
 
+/**
+ * Makes saving this request's copy of session `sid` re-read the store first: when the store no longer
+ * holds a signed-in session under that id (signed out or ended meanwhile, on any instance), the user is
+ * removed from the copy before it is saved, so the save cannot sign the session in again. Costs one
+ * store read per save (express-session saves a session only when it changed, unless `resave: true`).
+ * A session regenerated meanwhile (a new id: a sign-in) is saved as it is. @internal
+ */
+export function guardSave(req: Request, session: LiveSession, sid: string, store: SessionStoreLike): void {
+  const save = session.save
+  Object.defineProperty(session, 'save', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: function guardedSave(this: LiveSession, callback: Callback) {
+      if ((req as SessionRequest).sessionID !== sid || storedUserOf(this) === undefined) return save.call(this, callback)
+      readStoredUser(store, sid).then(
+        (stored) => {
+          if (stored === undefined) forgetStoredUser(this)
+          save.call(this, callback)
+        },
+        (err: unknown) => callback(err),
+      )
+      return this
+    },
+  })
+}
+
 /** `session.save()` as a promise. @internal */
 export function saveSession(session: LiveSession): Promise<void> {
   return new Promise((resolve, reject) => session.save((err) => (err ? reject(err) : resolve())))

@@ -22,14 +22,17 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
   this.timeout(60_000)
   let emu: DinteroEmulator
   useEmulator((e) => (emu = e))
-  let server: http.Server
+  const servers: http.Server[] = []
   let url: string
   afterEach(() => {
-    server?.closeAllConnections()
-    server?.close()
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections()
+      server.close()
+    }
   })
 
-  async function start(): Promise<void> {
+  /** One instance (its own strategy) on `store`; resolves to its URL. */
+  async function start(store: session.Store = new LatencyStore()): Promise<string> {
     const strategy = new DinteroPasswordStrategy(strategyOptions(emu))
     const auth = new passport.Passport()
     auth.use(strategy)
@@ -37,7 +40,7 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
     auth.deserializeUser(deserializeUser)
     const app = express()
     app.use(express.json())
-    app.use(session({ secret: 'race-secret', resave: false, saveUninitialized: false, store: new LatencyStore() }))
+    app.use(session({ secret: 'race-secret', resave: false, saveUninitialized: false, store }))
     app.use(auth.session())
     app.use(refreshTokens(strategy))
     app.post('/login', auth.authenticate(strategy.name), (_req, res) => {
@@ -52,13 +55,21 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
       s.views = (s.views ?? 0) + 1
       res.json({ signedIn: !!req.user })
     })
+    // A slow page that writes to the session: it loaded the session long before it saves it.
+    app.get('/slow-touch', (req, res) => {
+      const s = req.session as any
+      s.views = (s.views ?? 0) + 1
+      setTimeout(() => res.json({ signedIn: !!req.user }), 60)
+    })
     app.get('/me', (req, res) => {
       res.json({ signedIn: !!req.user })
     })
-    server = await new Promise((resolve) => {
+    const server: http.Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s))
     })
+    servers.push(server)
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    return url
   }
 
   async function signIn(): Promise<string> {
@@ -71,7 +82,7 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
     return res.headers.get('set-cookie')!.split(';')[0]!
   }
 
-  const get = async (path: string, cookie: string) => (await (await fetch(url + path, { headers: { cookie } })).json()) as any
+  const get = async (path: string, cookie: string, base = url) => (await (await fetch(base + path, { headers: { cookie } })).json()) as any
 
   it(`zero resurrections in ${TRIALS} trials`, async () => {
     await start()
@@ -86,6 +97,22 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
       const out = fetch(`${url}/logout`, { method: 'POST', headers: { cookie } }).then((r) => r.json())
       await Promise.all([out, ...writers])
       if ((await get('/me', cookie)).signedIn) resurrected += 1
+    }
+    expect(resurrected, 'trials where the old cookie was signed in again').to.equal(0)
+  })
+
+  it(`two instances sharing the store: a slow page on one, signed out on the other meanwhile: zero resurrections in ${TRIALS / 2} trials`, async () => {
+    const store = new LatencyStore()
+    const b = await start(store)
+    const a = await start(store) // signIn() and logout go to the last instance started
+    let resurrected = 0
+    for (let trial = 0; trial < TRIALS / 2; trial++) {
+      const cookie = await signIn()
+      const page = get('/slow-touch', cookie, b)
+      await new Promise((resolve) => setTimeout(resolve, 15)) // the page has loaded the session
+      await fetch(`${a}/logout`, { method: 'POST', headers: { cookie } })
+      await page
+      if ((await get('/me', cookie, b)).signedIn || (await get('/me', cookie, a)).signedIn) resurrected += 1
     }
     expect(resurrected, 'trials where the old cookie was signed in again').to.equal(0)
   })
