@@ -112,7 +112,8 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
  * A session regenerated meanwhile (a new id: a sign-in) is saved as it is. @internal
  */
 export function guardSave(req: Request, session: LiveSession, sid: string, store: SessionStoreLike): void {
-  const save = session.save
+  // Called with the session as `this`, as express-session's own save (its wrapper) expects.
+  const save = Reflect.get(session, 'save') as (this: LiveSession, callback: Callback) => unknown
   Object.defineProperty(session, 'save', {
     configurable: true,
     enumerable: false,
