@@ -113,7 +113,7 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
  */
 export function guardSave(req: Request, session: LiveSession, sid: string, store: SessionStoreLike): void {
   // Called with the session as `this`, as express-session's own save (its wrapper) expects.
-  const save = Reflect.get(session, 'save') as (this: LiveSession, callback: Callback) => unknown
+  const save = Reflect.get<LiveSession, 'save'>(session, 'save')
   Object.defineProperty(session, 'save', {
     configurable: true,
     enumerable: false,
