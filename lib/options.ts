@@ -81,7 +81,10 @@ export interface DinteroStrategyOptionsBase {
   codeField?: string
   /**
    * `grant_type` sent with the one-time code to `auth/token`. Dintero's prose docs spell it `'mfa-oob'`,
-   * an older client `'mfa_oob'`. Default is `'mfa-oob'`.
+   * an older client `'mfa_oob'`, and which one Dintero accepts is not documented. Default: not set, which
+   * means automatic: `'mfa-oob'` first, and when Dintero answers `unsupported_grant_type`, `'mfa_oob'`
+   * once (the code is checked only once), keeping whichever works for the strategy's lifetime. When set,
+   * only this value is sent, with no fallback.
    */
   mfaGrantType?: string
   /**
@@ -135,7 +138,8 @@ export interface ResolvedOptions {
   mfa: DinteroMfaMode
   mfaURL: string | undefined
   codeField: string
-  mfaGrantType: string
+  /** Undefined: automatic (both spellings, see the option). */
+  mfaGrantType: string | undefined
   mfaMaxAttempts: number
   mfaLifetime: number
   mfaResendInterval: number
@@ -262,7 +266,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mfa,
     mfaURL: o['mfaURL'] === undefined ? undefined : requiredString(o['mfaURL'], 'mfaURL'),
     codeField,
-    mfaGrantType: optionalString(o['mfaGrantType'], 'mfaGrantType', 'mfa-oob'),
+    mfaGrantType: o['mfaGrantType'] === undefined ? undefined : requiredString(o['mfaGrantType'], 'mfaGrantType'),
     mfaMaxAttempts: number(o['mfaMaxAttempts'], 'mfaMaxAttempts', 5, 1, 100, true),
     mfaLifetime: number(o['mfaLifetime'], 'mfaLifetime', 300_000, 1_000, 3_600_000),
     mfaResendInterval: number(o['mfaResendInterval'], 'mfaResendInterval', 30_000, 0, 3_600_000),
