@@ -13,6 +13,19 @@ export const CLI_USAGE = `Usage: node dist/testing/cli.js [options]
   --latency MS           delay before every response, in milliseconds (default 0)
   --access-token-ttl S   customer access token lifetime, in seconds (default 86400)
   --user IDENT:PASSWORD  add a customer; IDENT is an email or an E.164 phone (+47...). Repeatable.
+  --mfa-user IDENT:PASSWORD  add a customer whose account requires MFA. Repeatable.
+Readings of what Dintero's docs leave open (see DinteroEmulatorOptions):
+  --mfa-required top|nested|none   where login's mfa_required answer puts the mfa_token (default top)
+  --mfa-required-status N          status of that answer (default 403)
+  --mfa-grant-types A,B            accepted code grant types (default mfa-oob,mfa_oob)
+  --wrong-password-status N        (default 401)
+  --unknown-user-status N          (default 404)
+  --rotate-refresh-tokens          the refresh grant rotates the refresh token
+  --key-set-shape array|object     /auth/keys as a bare array or {keys} (default array)
+  --omit-expires-in                no expires_in in token answers
+  --omit-oob-channel               no oob_channel in the mfa_login answer
+  --aud-shape string|array         aud of customer tokens (default string)
+  --error-bodies json|html         bodies of error answers (default json)
 Prints one JSON line {"baseUrl","accountId","clientId","clientSecret","audience"} and runs until SIGTERM/SIGINT.`;
 
 /** Emulator options from CLI arguments (without the node and script paths); throws `Error` with a message for the user. */
@@ -42,6 +55,42 @@ export function parseCliArgs(args: readonly string[]): DinteroEmulatorOptions {
         break;
       case '--user':
         users.push(user(value()));
+        break;
+      case '--mfa-user':
+        users.push({ ...user(value()), mfa: true });
+        break;
+      case '--mfa-required':
+        options.mfaRequired = value() as DinteroEmulatorOptions['mfaRequired'];
+        break;
+      case '--mfa-required-status':
+        options.mfaRequiredStatus = integer(flag, value());
+        break;
+      case '--mfa-grant-types':
+        options.mfaGrantTypes = value().split(',');
+        break;
+      case '--wrong-password-status':
+        options.wrongPasswordStatus = integer(flag, value());
+        break;
+      case '--unknown-user-status':
+        options.unknownUserStatus = integer(flag, value());
+        break;
+      case '--rotate-refresh-tokens':
+        options.rotateRefreshTokens = true;
+        break;
+      case '--key-set-shape':
+        options.keySetShape = value() as DinteroEmulatorOptions['keySetShape'];
+        break;
+      case '--omit-expires-in':
+        options.omitExpiresIn = true;
+        break;
+      case '--omit-oob-channel':
+        options.omitOobChannel = true;
+        break;
+      case '--aud-shape':
+        options.audShape = value() as DinteroEmulatorOptions['audShape'];
+        break;
+      case '--error-bodies':
+        options.errorBodies = value() as DinteroEmulatorOptions['errorBodies'];
         break;
       default:
         throw new Error(`unknown argument ${flag}`);
