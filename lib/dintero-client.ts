@@ -8,7 +8,6 @@ import { ClientTokenCache, type IssuedToken } from './client-token.js'
 import type { Credentials } from './sign-in.js'
 import {
   ClientAuthenticationError,
-  type DinteroError,
   InvalidCredentialsError,
   MfaCodeRejectedError,
   MfaExpiredError,
@@ -265,7 +264,7 @@ export class DinteroClient {
     }
     const keys = keySet(res.body)
     if (!keys) throw new UpstreamError('Dintero signing keys call answered without a key array')
-    return keys as DinteroJwk[]
+    return keys
   }
 
   /** Closes idle connections. */

@@ -28,6 +28,21 @@ Readings of what Dintero's docs leave open (see DinteroEmulatorOptions):
   --error-bodies json|html         bodies of error answers (default json)
 Prints one JSON line {"baseUrl","accountId","clientId","clientSecret","audience"} and runs until SIGTERM/SIGINT.`;
 
+/** The flags of the readings switches: each turns its value (none for a bare flag) into options. */
+const VARIANT_FLAGS: Readonly<Record<string, (text: string, flag: string) => DinteroEmulatorOptions>> = {
+  '--mfa-required': (text) => ({ mfaRequired: text as DinteroEmulatorOptions['mfaRequired'] }),
+  '--mfa-required-status': (text, flag) => ({ mfaRequiredStatus: integer(flag, text) }),
+  '--mfa-grant-types': (text) => ({ mfaGrantTypes: text.split(',') }),
+  '--wrong-password-status': (text, flag) => ({ wrongPasswordStatus: integer(flag, text) }),
+  '--unknown-user-status': (text, flag) => ({ unknownUserStatus: integer(flag, text) }),
+  '--rotate-refresh-tokens': () => ({ rotateRefreshTokens: true }),
+  '--key-set-shape': (text) => ({ keySetShape: text as DinteroEmulatorOptions['keySetShape'] }),
+  '--omit-expires-in': () => ({ omitExpiresIn: true }),
+  '--omit-oob-channel': () => ({ omitOobChannel: true }),
+  '--aud-shape': (text) => ({ audShape: text as DinteroEmulatorOptions['audShape'] }),
+  '--error-bodies': (text) => ({ errorBodies: text as DinteroEmulatorOptions['errorBodies'] }),
+};
+
 /** Emulator options from CLI arguments (without the node and script paths); throws `Error` with a message for the user. */
 export function parseCliArgs(args: readonly string[]): DinteroEmulatorOptions {
   const options: DinteroEmulatorOptions = {};
@@ -59,41 +74,12 @@ export function parseCliArgs(args: readonly string[]): DinteroEmulatorOptions {
       case '--mfa-user':
         users.push({ ...user(value()), mfa: true });
         break;
-      case '--mfa-required':
-        options.mfaRequired = value() as DinteroEmulatorOptions['mfaRequired'];
-        break;
-      case '--mfa-required-status':
-        options.mfaRequiredStatus = integer(flag, value());
-        break;
-      case '--mfa-grant-types':
-        options.mfaGrantTypes = value().split(',');
-        break;
-      case '--wrong-password-status':
-        options.wrongPasswordStatus = integer(flag, value());
-        break;
-      case '--unknown-user-status':
-        options.unknownUserStatus = integer(flag, value());
-        break;
-      case '--rotate-refresh-tokens':
-        options.rotateRefreshTokens = true;
-        break;
-      case '--key-set-shape':
-        options.keySetShape = value() as DinteroEmulatorOptions['keySetShape'];
-        break;
-      case '--omit-expires-in':
-        options.omitExpiresIn = true;
-        break;
-      case '--omit-oob-channel':
-        options.omitOobChannel = true;
-        break;
-      case '--aud-shape':
-        options.audShape = value() as DinteroEmulatorOptions['audShape'];
-        break;
-      case '--error-bodies':
-        options.errorBodies = value() as DinteroEmulatorOptions['errorBodies'];
-        break;
-      default:
-        throw new Error(`unknown argument ${flag}`);
+      default: {
+        const variant = VARIANT_FLAGS[flag];
+        if (!variant) throw new Error(`unknown argument ${flag}`);
+        // Values are checked by the emulator's own option validation, which names the option.
+        Object.assign(options, variant(variant.length === 0 ? '' : value(), flag));
+      }
     }
   }
   if (users.length > 0) options.users = users;
