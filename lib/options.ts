@@ -9,8 +9,10 @@ import { hideFromDumps } from './debug.js'
 /**
  * How the strategy treats accounts that require multi-factor authentication:
  * - `'off'`: `fail(…, 401)` with `mfaRequired: true`, as when the strategy had no MFA support;
- * - `'auto'`: when Dintero answers that the account requires MFA, send the customer a one-time code
- *   and complete the sign-in with it (two steps, see the README's "MFA" section);
+ * - `'auto'`: when Dintero answers that the account requires MFA (an `mfa_token` at the top level or
+ *   inside `error`, or `error.code` `mfa_required` without one, when the sign-in is opened through
+ *   `customers/mfa_login` with the same credentials), send the customer a one-time code and complete the
+ *   sign-in with it (two steps, see the README's "MFA" section);
  * - `'always'`: every sign-in goes through `customers/mfa_login` and a one-time code.
  */
 export type DinteroMfaMode = 'off' | 'auto' | 'always'

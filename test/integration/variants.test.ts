@@ -275,6 +275,18 @@ describe('readings beyond the journeys', function () {
     }
   })
 
+  it('mfa_required at the code grant reads as an expired MFA sign-in: sign in again, the pending sign-in dropped', async () => {
+    const emu = await emulator({})
+    app = await startApp(strategyOptions(emu, { mfa: 'auto' }))
+    const browser = new Browser(app.url)
+    expect((await browser.post('/login', ola)).status).to.equal(401)
+    emu.fault('mfa_token', { status: 401, body: { error: { code: 'mfa_required', message: 'MFA required' } }, times: 1 })
+    const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
+    expect(res.status).to.equal(401)
+    expect(res.json).to.include({ code: 'ERR_DINTERO_MFA_EXPIRED' })
+    expect((await browser.get('/login/mfa')).json.pending).to.equal(null)
+  })
+
   it('a client token without expires_in is renewed by its own exp, before Dintero refuses it', async () => {
     const emu = await emulator({ omitExpiresIn: true, clientTokenTtl: 1 })
     app = await startApp(strategyOptions(emu))
