@@ -121,8 +121,8 @@ export class MfaFlow {
   }
 
   /**
-   * Step 2: exchanges the code the customer typed (`typed`, as the strategy read it from the form) for tokens. The pending sign-in is consumed once Dintero issued tokens
-   * (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
+   * Step 2: exchanges the code the customer typed (`typed`, as the strategy read it from the form) for
+   * tokens. The pending sign-in is consumed once Dintero issued tokens (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
    * (429, 5xx, timeouts) rejects with a typed error and keeps it, so the customer can try again.
    */
   async redeem(req: Request, typed: unknown): Promise<CodeStep> {
