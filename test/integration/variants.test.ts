@@ -287,6 +287,15 @@ describe('readings beyond the journeys', function () {
     expect((await browser.get('/login/mfa')).json.pending).to.equal(null)
   })
 
+  it("without oob_channel the code goes where the customer signed in: 'sms' for a phone number", async () => {
+    const emu = await emulator({ omitOobChannel: true })
+    emu.addUser({ phone: '+4798765432', password: 'phone-password', mfa: true })
+    app = await startApp(strategyOptions(emu, { mfa: 'always' }))
+    const res = await new Browser(app.url).post('/login', { email: '+47 987 65 432', password: 'phone-password' })
+    expect(res.status).to.equal(401)
+    expect(res.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', channel: 'sms' })
+  })
+
   it('a client token without expires_in is renewed by its own exp, before Dintero refuses it', async () => {
     const emu = await emulator({ omitExpiresIn: true, clientTokenTtl: 1 })
     app = await startApp(strategyOptions(emu))
