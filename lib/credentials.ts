@@ -5,14 +5,7 @@
  * @packageDocumentation
  */
 
-/** The username, told apart into the two kinds Dintero accepts. @internal */
-export type Ident = { type: 'email'; value: string } | { type: 'phone_number'; value: string }
-
-/** Valid credentials, ready for Dintero. @internal */
-export interface Credentials {
-  ident: Ident
-  password: string
-}
+import type { Credentials, Ident } from './sign-in.js'
 
 /** The outcome of reading the form: credentials, or the message for a `fail(…, 400)`. @internal */
 export type CredentialsResult = { ok: true; credentials: Credentials } | { ok: false; message: string }
@@ -64,4 +57,12 @@ export function readCredentials(body: unknown, usernameField: string, passwordFi
   const ident = parseIdent(username)
   if (!ident) return { ok: false, message: MESSAGES.username }
   return { ok: true, credentials: { ident, password } }
+}
+
+/**
+ * The code field's value when the body is step 2 of an MFA sign-in (it carries `codeField` and no
+ * `passwordField`); undefined when it is a password sign-in. @internal
+ */
+export function readCodeStep(body: unknown, codeField: string, passwordField: string): unknown {
+  return bodyField(body, passwordField) === undefined ? bodyField(body, codeField) : undefined
 }

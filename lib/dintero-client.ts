@@ -5,10 +5,9 @@
  * @packageDocumentation
  */
 import { ClientTokenCache, type IssuedToken } from './client-token.js'
-import type { Credentials } from './credentials.js'
+import type { Credentials } from './sign-in.js'
 import {
   ClientAuthenticationError,
-  type DinteroError,
   InvalidCredentialsError,
   MfaCodeRejectedError,
   MfaExpiredError,
@@ -17,6 +16,19 @@ import {
   UpstreamError,
 } from './errors.js'
 import { hideFromDumps } from './debug.js'
+import {
+  clientTokenLifetime,
+  credentialsRefused,
+  expiresIn as readExpiresIn,
+  keySet,
+  loginRefusal,
+  MFA_GRANT_TYPES,
+  mfaRequired,
+  mfaRequiredCode,
+  otherMfaGrantType,
+  readRefreshToken,
+  unsupportedGrantType,
+} from './dintero-readings.js'
 import { SingleFlight } from './single-flight.js'
 import { HttpClient, type JsonResponse, unexpectedAnswer, upstreamMeta } from './http.js'
 import type { ResolvedOptions } from './options.js'
@@ -45,14 +57,23 @@ export interface DinteroJwk {
 const KEYS_PATH = '/auth/keys'
 /** The calls that carry a customer's credentials: every refusal there costs the same (see `_withClientToken`). */
 const CREDENTIAL_PATHS: ReadonlySet<string> = new Set(['/customers/login', '/customers/mfa_login'])
-/** The statuses Dintero may refuse credentials with, for an unknown customer and a wrong password alike. */
-const CREDENTIAL_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 404])
 
 /** An MFA sign-in Dintero opened: its `mfa_token` (a secret) and where codes go, when Dintero said. @internal */
 export interface MfaStart {
   mfaToken: string
+  /** `oob_channel` as Dintero sent it (optional in the docs); read with `codeChannel`. */
   channel: string | undefined
 }
+
+/**
+ * Dintero refused the credentials at `customers/login` with a body that cannot be read (not JSON, or
+ * none): nothing says whether MFA is the reason. Reads as {@link InvalidCredentialsError} everywhere;
+ * with `mfa: 'auto'` the strategy asks `customers/mfa_login` instead. @internal
+ */
+export class UnreadableRefusalError extends InvalidCredentialsError {}
+
+/** Message of the {@link MfaRequiredError} for an account that requires MFA. */
+const MFA_REQUIRED_MESSAGE = 'This account requires a one-time code to sign in'
 
 /** Message for every refusal of a customer's credentials: the same for unknown user and wrong password. */
 export const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
@@ -83,8 +104,17 @@ export class DinteroClient {
   private readonly _prefix: string
   /** Probes of client tokens in flight, by token: every call that got a 401 with it shares one. */
   private readonly _probes = new SingleFlight<boolean>()
+  /**
+   * The code grant's spelling tried first: `mfaGrantType` when set, else the last one Dintero accepted
+   * (`'mfa-oob'` until it refuses it). Here, not in the strategy's `authenticate()`, so it lasts the
+   * strategy's lifetime: Passport runs each request on a throwaway `Object.create(strategy)`.
+   */
+  private readonly _grant: { current: string }
+  private readonly _now: () => number
 
   constructor(private readonly _options: DinteroClientOptions, now: () => number = Date.now) {
+    this._now = now
+    this._grant = { current: _options.mfaGrantType ?? MFA_GRANT_TYPES[0] }
     const headers: Record<string, string> = {
       'user-agent': `passport-dintero/${VERSION}`,
       'dintero-system-plugin-name': 'passport-dintero',
@@ -103,7 +133,12 @@ export class DinteroClient {
     hideFromDumps(this, '_probes') // keyed by client token
   }
 
-  /** Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}. */
+  /**
+   * Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}
+   * ({@link UnreadableRefusalError} when the refusal's body cannot be read); an account that requires
+   * MFA with {@link MfaRequiredError}, whose `mfaToken` is undefined when Dintero gave none (then the
+   * sign-in must be opened with {@link mfaLogin}). See `loginRefusal` for every shape read.
+   */
   async login(credentials: Credentials): Promise<IssuedTokens> {
     const { ident, password } = credentials
     const body: Record<string, string> = { audience: this._options.audience, type: this._options.userType, password }
@@ -111,7 +146,10 @@ export class DinteroClient {
     else Object.assign(body, { ident_type: ident.type, ident: ident.value })
     const res = await this._withClientToken('login', 'POST', '/customers/login', body)
     if (res.status === 200) return parseTokens(res, 'login')
-    if ([400, 401, 403, 404].includes(res.status)) throw credentialsRefused(res)
+    const refusal = loginRefusal(res)
+    if (refusal.kind === 'mfa') throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, refusal.mfaToken, upstreamMeta(res))
+    if (refusal.kind === 'refused') throw invalidCredentials(res)
+    if (refusal.kind === 'unreadable') throw new UnreadableRefusalError(INVALID_CREDENTIALS_MESSAGE, upstreamMeta(res))
     throw unexpectedAnswer(res, 'login')
   }
 
@@ -128,14 +166,14 @@ export class DinteroClient {
       type: this._options.userType,
       secret: password,
     })
-    if ([400, 401, 403, 404].includes(res.status)) throw invalidCredentials(res)
+    if (credentialsRefused(res.status)) throw invalidCredentials(res)
     if (res.status !== 200) throw unexpectedAnswer(res, 'mfa login')
     const body = res.body as { mfa_token?: unknown; oob_channel?: unknown } | undefined
     if (typeof body?.mfa_token !== 'string' || body.mfa_token.length === 0) {
       throw new UpstreamError('Dintero mfa login call answered 200 without an mfa_token', { upstreamStatus: res.status })
     }
     const channel = body.oob_channel
-    return { mfaToken: body.mfa_token, channel: typeof channel === 'string' && /^[a-z_-]{1,20}$/.test(channel) ? channel : undefined }
+    return { mfaToken: body.mfa_token, channel: typeof channel === 'string' ? channel : undefined }
   }
 
   /**
@@ -158,36 +196,52 @@ export class DinteroClient {
 
   /**
    * Exchanges the code the customer typed for tokens (the MFA code grant on `auth/token`). A wrong code
-   * rejects with {@link MfaCodeRejectedError}; an expired sign-in with {@link MfaExpiredError}.
+   * rejects with {@link MfaCodeRejectedError}; an expired sign-in (or `mfa_required`) with
+   * {@link MfaExpiredError}. Without option `mfaGrantType`, a grant type Dintero does not support is
+   * retried once with the other spelling, and the one that works is kept for later sign-ins.
    */
   async mfaGrant(mfaToken: string, oobCode: string, code: string): Promise<IssuedTokens> {
-    const res = await this._withClientToken('mfa code', 'POST', '/auth/token', {
-      grant_type: this._options.mfaGrantType,
-      oob_code: oobCode,
-      binding_code: code,
-      mfa_token: mfaToken,
-    })
+    const send = (grantType: string) =>
+      this._withClientToken('mfa code', 'POST', '/auth/token', { grant_type: grantType, oob_code: oobCode, binding_code: code, mfa_token: mfaToken })
+    const tried = this._grant.current
+    let res = await send(tried)
+    if (this._options.mfaGrantType === undefined && unsupportedGrantType(res)) {
+      // Dintero refused the grant type before looking at the code: sending the code again under the
+      // other spelling is its first check, not a second guess.
+      const other = otherMfaGrantType(tried)
+      res = await send(other)
+      if (!unsupportedGrantType(res)) this._grant.current = other
+    }
     if (res.status === 200) return parseTokens(res, 'mfa code')
+    if (mfaRequiredCode(res)) throw mfaExpired(res)
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       const meta = upstreamMeta(res)
       if (meta.upstreamCode === 'expired_token') throw mfaExpired(res)
       if (meta.upstreamCode === 'unsupported_grant_type') {
         // A misconfiguration, not a wrong code: no number of retries by the customer would help.
-        throw new UpstreamError("Dintero does not accept this MFA grant type; check option mfaGrantType ('mfa-oob' or 'mfa_oob')", meta)
+        const message =
+          this._options.mfaGrantType === undefined
+            ? "Dintero accepts neither 'mfa-oob' nor 'mfa_oob' as the MFA grant type"
+            : "Dintero does not accept this MFA grant type; check option mfaGrantType ('mfa-oob' or 'mfa_oob')"
+        throw new UpstreamError(message, meta)
       }
       throw new MfaCodeRejectedError('Dintero refused the one-time code', meta)
     }
     throw unexpectedAnswer(res, 'mfa code')
   }
 
-  /** Exchanges a refresh token for new tokens. A refused refresh token rejects with {@link RefreshRejectedError}. */
+  /**
+   * Exchanges a refresh token for new tokens. A refused refresh token rejects with
+   * {@link RefreshRejectedError}; so does `error.code` `mfa_required` at any status (the refresh no
+   * longer signs the customer in: they must sign in again, with MFA).
+   */
   async refresh(refreshToken: string): Promise<IssuedTokens> {
     const res = await this._withClientToken('refresh', 'POST', '/auth/token', {
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
     })
     if (res.status === 200) return parseTokens(res, 'refresh')
-    if (res.status === 400 || res.status === 401 || res.status === 403) {
+    if (res.status === 400 || res.status === 401 || res.status === 403 || mfaRequiredCode(res)) {
       throw new RefreshRejectedError('Dintero refused the refresh token', upstreamMeta(res))
     }
     throw unexpectedAnswer(res, 'refresh')
@@ -200,7 +254,7 @@ export class DinteroClient {
     throw unexpectedAnswer(res, 'revoke')
   }
 
-  /** The account's signing keys (Dintero serves a bare array). */
+  /** The account's signing keys (Dintero serves a bare array; `{keys}` is read too, see `keySet`). */
   async keys(): Promise<DinteroJwk[]> {
     const res = await this._withClientToken('signing keys', 'GET', KEYS_PATH)
     if (res.status !== 200) {
@@ -211,9 +265,9 @@ export class DinteroClient {
       }
       throw unexpectedAnswer(res, 'signing keys')
     }
-    const keys = Array.isArray(res.body) ? res.body : (res.body as { keys?: unknown } | undefined)?.keys
-    if (!Array.isArray(keys)) throw new UpstreamError('Dintero signing keys call answered without a key array')
-    return keys.filter((k): k is DinteroJwk => typeof k === 'object' && k !== null)
+    const keys = keySet(res.body)
+    if (!keys) throw new UpstreamError('Dintero signing keys call answered without a key array')
+    return keys
   }
 
   /** Closes idle connections. */
@@ -238,7 +292,8 @@ export class DinteroClient {
       this._http.send({ what, method, path: this._prefix + path, body, headers: { authorization: `Bearer ${token}` } })
     const cached = await this._tokens.get()
     const res = await call(cached.token)
-    const ambiguous = CREDENTIAL_PATHS.has(path) ? CREDENTIAL_REFUSALS.has(res.status) : res.status === 401
+    // An answer that says MFA is required proves both the client token and the password good: no probe.
+    const ambiguous = CREDENTIAL_PATHS.has(path) ? credentialsRefused(res.status) && !mfaRequired(res) : res.status === 401
     if (!ambiguous) return res
     // The key-set call needs nothing but the token: its own 401 is the probe's answer.
     const refused = path === KEYS_PATH || (await this._tokenRefused(cached.token))
@@ -283,17 +338,8 @@ export class DinteroClient {
     }
     if (res.status !== 200) throw unexpectedAnswer(res, 'client token')
     const { accessToken, expiresIn } = parseTokens(res, 'client token')
-    // Dintero documents 14400 and 86400; read it, and assume the shorter when it is missing.
-    return { token: accessToken, expiresIn: expiresIn ?? 3600 }
+    return { token: accessToken, expiresIn: clientTokenLifetime(expiresIn, accessToken, this._now()) }
   }
-}
-
-function credentialsRefused(res: JsonResponse): DinteroError {
-  const mfaToken = (res.body as { mfa_token?: unknown } | undefined)?.mfa_token
-  if (res.status === 403 && typeof mfaToken === 'string' && mfaToken.length > 0) {
-    return new MfaRequiredError('This account requires a one-time code to sign in', mfaToken, upstreamMeta(res))
-  }
-  return invalidCredentials(res)
 }
 
 /** The one refusal of a customer's credentials: the same message for every reason, so accounts cannot be enumerated. */
@@ -312,13 +358,11 @@ function parseTokens(res: JsonResponse, what: string): IssuedTokens {
   if (typeof accessToken !== 'string' || accessToken.length === 0) {
     throw new UpstreamError(`Dintero ${what} call answered 200 without an access_token`, { upstreamStatus: res.status })
   }
-  const expiresIn = body['expires_in']
-  const refreshToken = body['refresh_token']
   const tokenType = body['token_type']
   return {
     accessToken,
     tokenType: typeof tokenType === 'string' ? tokenType : 'Bearer',
-    expiresIn: typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
-    refreshToken: typeof refreshToken === 'string' && refreshToken.length > 0 ? refreshToken : undefined,
+    expiresIn: readExpiresIn(body['expires_in']),
+    refreshToken: readRefreshToken(body['refresh_token']),
   }
 }

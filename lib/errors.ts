@@ -104,10 +104,13 @@ export class InvalidCredentialsError extends DinteroError {
 /** The account requires multi-factor authentication for this customer. Status 401. */
 export class MfaRequiredError extends InvalidCredentialsError {
   override readonly code = 'ERR_DINTERO_MFA_REQUIRED'
-  /** Dintero's `mfa_token`, needed to continue with MFA. A secret: never log it. */
-  declare readonly mfaToken: string
+  /**
+   * Dintero's `mfa_token`, needed to continue with MFA (a secret: never log it); undefined when Dintero
+   * said MFA is required without one (then `customers/mfa_login` opens the sign-in).
+   */
+  declare readonly mfaToken: string | undefined
 
-  constructor(message: string, mfaToken: string, options: DinteroErrorOptions = {}) {
+  constructor(message: string, mfaToken: string | undefined, options: DinteroErrorOptions = {}) {
     super(message, options)
     // Not enumerable: keeps the token out of util.inspect, JSON.stringify and log dumps.
     Object.defineProperty(this, 'mfaToken', { value: mfaToken, enumerable: false })

@@ -5,12 +5,12 @@
  */
 export {
   DinteroPasswordStrategy,
-  type DinteroFailureInfo,
   type VerifyDone,
   type VerifyFunction,
   type VerifyFunctionWithRequest,
   type VerifyResult,
 } from './strategy.js'
+export type { DinteroFailureInfo } from './sign-in.js'
 export type {
   DinteroMfaMode,
   DinteroStrategyOptions,

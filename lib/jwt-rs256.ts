@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { type KeyObject, verify as verifySignature } from 'node:crypto'
+import { audienceMatches } from './dintero-readings.js'
 
 /** The only algorithm accepted. */
 export const ALGORITHM = 'RS256'
@@ -97,7 +98,7 @@ export function verifyJwt(
   if (exp > MAX_EXP) return { refused: 'exp out of range' }
   if (now >= exp + rules.clockTolerance) return { refused: 'expired' }
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + rules.clockTolerance)) return { refused: 'not active yet (nbf)' }
-  if (!(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) return { refused: 'audience invalid' }
+  if (!audienceMatches(aud, rules.audience)) return { refused: 'audience invalid' }
   if (rules.issuer && !(typeof iss === 'string' && rules.issuer.includes(iss))) return { refused: 'issuer invalid' }
   return { payload }
 }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import type { Request } from 'express'
-import { bodyField, type Ident } from './credentials.js'
 import { logger } from './debug.js'
+import { codeChannel } from './dintero-readings.js'
 import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
 import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from './errors.js'
 import {
@@ -25,7 +25,7 @@ import {
 } from './mfa-state.js'
 import { saveIfPossible } from './session-access.js'
 import type { ResolvedOptions } from './options.js'
-import type { Action, DinteroFailureInfo } from './strategy.js'
+import type { Action, DinteroFailureInfo, Ident } from './sign-in.js'
 
 /** What an application may know about a pending MFA sign-in (no secrets): for the code page. */
 export interface DinteroMfaPending {
@@ -97,20 +97,16 @@ export class MfaFlow {
     this._counters = new PendingCounters(_now)
   }
 
-  /** Step 2 is a body that carries the code field and no password field. */
-  isCodeStep(body: unknown): boolean {
-    return bodyField(body, this._options.codeField) !== undefined && bodyField(body, this._options.passwordField) === undefined
-  }
-
   /**
-   * Step 1, after Dintero accepted the password and opened an MFA sign-in: sends the code and keeps the
+   * Step 1, after Dintero accepted the password and opened an MFA sign-in (with the `mfa_token` of the
+   * login's MFA answer, or of `customers/mfa_login`): sends the code and keeps the
    * pending sign-in in the session. Ends in a redirect to `mfaURL`, or `fail(…, 401)` saying where the code went.
    * A challenge Dintero refuses rejects with a typed error (429: {@link RateLimitedError}).
    */
   async start(req: Request, opened: MfaStart, ident: Ident): Promise<Action> {
     const session = this._session(req)
-    // Dintero's login answer does not say where the code goes; the customer signed in with it, so it goes there.
-    const channel = opened.channel ?? (ident.type === 'phone_number' ? 'sms' : 'email')
+    // oob_channel is optional, and customers/login never says: see codeChannel.
+    const channel = codeChannel(opened.channel, ident)
     const oobCode = await this._client.mfaChallenge(opened.mfaToken)
     const now = this._now()
     const { mfaLifetime, mfaMaxAttempts, mfaMaxResends, mfaURL } = this._options
@@ -130,16 +126,16 @@ export class MfaFlow {
   }
 
   /**
-   * Step 2: exchanges the code for tokens. The pending sign-in is consumed once Dintero issued tokens
-   * (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
+   * Step 2: exchanges the code the customer typed (`typed`, as the strategy read it from the form) for
+   * tokens. The pending sign-in is consumed once Dintero issued tokens (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
    * (429, 5xx, timeouts) rejects with a typed error and keeps it, so the customer can try again.
    */
-  async redeem(req: Request): Promise<CodeStep> {
+  async redeem(req: Request, typed: unknown): Promise<CodeStep> {
     const session = this._session(req)
     const copy = this._known(session)
     if (!copy) return fail(NOT_STARTED, 400)
     if (this._now() >= copy.expiresAt) return this._expired(session)
-    const code = readCode(bodyField(req.body, this._options.codeField))
+    const code = readCode(typed)
     if (code === undefined) return fail({ ...stillWaiting(copy), message: MFA_MESSAGES.enterCode }, 400)
     const step = await this._alone(req, async (): Promise<CodeStep> => {
       // Inside the lock, from the store: this request's copy of the session may predate the last

@@ -9,8 +9,10 @@ import { hideFromDumps } from './debug.js'
 /**
  * How the strategy treats accounts that require multi-factor authentication:
  * - `'off'`: `fail(…, 401)` with `mfaRequired: true`, as when the strategy had no MFA support;
- * - `'auto'`: when Dintero answers that the account requires MFA, send the customer a one-time code
- *   and complete the sign-in with it (two steps, see the README's "MFA" section);
+ * - `'auto'`: when Dintero answers that the account requires MFA (an `mfa_token` at the top level or
+ *   inside `error`, or `error.code` `mfa_required` without one, when the sign-in is opened through
+ *   `customers/mfa_login` with the same credentials), send the customer a one-time code and complete the
+ *   sign-in with it (two steps, see the README's "MFA" section);
  * - `'always'`: every sign-in goes through `customers/mfa_login` and a one-time code.
  */
 export type DinteroMfaMode = 'off' | 'auto' | 'always'
@@ -81,7 +83,10 @@ export interface DinteroStrategyOptionsBase {
   codeField?: string
   /**
    * `grant_type` sent with the one-time code to `auth/token`. Dintero's prose docs spell it `'mfa-oob'`,
-   * an older client `'mfa_oob'`. Default is `'mfa-oob'`.
+   * an older client `'mfa_oob'`, and which one Dintero accepts is not documented. Default: not set, which
+   * means automatic: `'mfa-oob'` first, and when Dintero answers `unsupported_grant_type`, `'mfa_oob'`
+   * once (the code is checked only once), keeping whichever works for the strategy's lifetime. When set,
+   * only this value is sent, with no fallback.
    */
   mfaGrantType?: string
   /**
@@ -135,7 +140,8 @@ export interface ResolvedOptions {
   mfa: DinteroMfaMode
   mfaURL: string | undefined
   codeField: string
-  mfaGrantType: string
+  /** Undefined: automatic (both spellings, see the option). */
+  mfaGrantType: string | undefined
   mfaMaxAttempts: number
   mfaLifetime: number
   mfaResendInterval: number
@@ -262,7 +268,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mfa,
     mfaURL: o['mfaURL'] === undefined ? undefined : requiredString(o['mfaURL'], 'mfaURL'),
     codeField,
-    mfaGrantType: optionalString(o['mfaGrantType'], 'mfaGrantType', 'mfa-oob'),
+    mfaGrantType: o['mfaGrantType'] === undefined ? undefined : requiredString(o['mfaGrantType'], 'mfaGrantType'),
     mfaMaxAttempts: number(o['mfaMaxAttempts'], 'mfaMaxAttempts', 5, 1, 100, true),
     mfaLifetime: number(o['mfaLifetime'], 'mfaLifetime', 300_000, 1_000, 3_600_000),
     mfaResendInterval: number(o['mfaResendInterval'], 'mfaResendInterval', 30_000, 0, 3_600_000),

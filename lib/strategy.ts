@@ -5,9 +5,9 @@
  */
 import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
-import { readCredentials } from './credentials.js'
+import { readCodeStep, readCredentials } from './credentials.js'
 import { errorLabel, logger } from './debug.js'
-import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
+import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens, UnreadableRefusalError } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
 import { noSessionError, serverSession } from './mfa-state.js'
@@ -18,6 +18,7 @@ import {
   resolveOptions,
 } from './options.js'
 import { type DinteroTokens, defaultUser } from './session.js'
+import type { Action, Credentials, DinteroFailureInfo } from './sign-in.js'
 import { type DinteroClaims, TokenVerifier } from './token-verifier.js'
 import { refreshVerified, type VerifiedTokens, verifyIssued } from './verified-tokens.js'
 
@@ -37,32 +38,6 @@ export type VerifyFunctionWithRequest = (
   claims: DinteroClaims,
   done: VerifyDone,
 ) => VerifyResult
-
-/** The `info` Passport receives with a failure (for `failureMessage`, `failWithError` and custom callbacks). */
-export interface DinteroFailureInfo {
-  /** Words to show the person signing in. */
-  message: string
-  /** A stable code, e.g. `'ERR_DINTERO_INVALID_CREDENTIALS'`; absent for a form that failed validation. */
-  code?: string
-  /**
-   * Present and true when the account requires multi-factor authentication; with `mfa` on, it means
-   * a one-time code was sent (or is still awaited) and the code form is the next step.
-   */
-  mfaRequired?: true
-  /** Where the one-time code went (`'sms'`, `'email'`), when known. */
-  channel?: string
-  /** Wrong one-time codes still tolerated before the customer must sign in again. */
-  attemptsLeft?: number
-  /** Seconds to wait before trying again, when Dintero rate limited the sign-in. */
-  retryAfter?: number
-}
-
-/** One Passport action: what every path through `authenticate` ends in. @internal */
-export type Action =
-  | { kind: 'success'; user: Express.User; info?: object | undefined }
-  | { kind: 'fail'; info: object; status: number }
-  | { kind: 'redirect'; url: string }
-  | { kind: 'error'; error: unknown }
 
 const log = logger('strategy')
 
@@ -160,11 +135,13 @@ export class DinteroPasswordStrategy extends Strategy {
       this.error(noSessionError())
       return
     }
-    if (mfa?.isCodeStep(req.body)) {
-      this._settle(req, this._redeemCode(req, mfa))
+    const { usernameField, passwordField, codeField } = this._options
+    // Step 2 of an MFA sign-in is a body with the code field and no password field.
+    const typedCode = mfa ? readCodeStep(req.body, codeField, passwordField) : undefined
+    if (mfa && typedCode !== undefined) {
+      this._settle(req, this._redeemCode(req, mfa, typedCode))
       return
     }
-    const { usernameField, passwordField } = this._options
     const read = readCredentials(req.body, usernameField, passwordField)
     if (!read.ok) {
       // Nothing reaches Dintero for a form that cannot be right.
@@ -238,26 +215,40 @@ export class DinteroPasswordStrategy extends Strategy {
     else this.error(action.error as Error)
   }
 
-  /** @internal */
-  async _signIn(req: Request, credentials: Parameters<DinteroClient['login']>[0]): Promise<Action> {
+  /**
+   * Step 1. `mfa: 'always'` opens every sign-in through `customers/mfa_login`. Otherwise `customers/login`;
+   * with `mfa: 'auto'`, when Dintero answers that MFA is required, the code step follows: with the
+   * `mfa_token` of that answer, or, when it carries none (or cannot be read, so nothing rules MFA out),
+   * through `customers/mfa_login` with the same credentials. Only those customers cost a second call.
+   * @internal
+   */
+  async _signIn(req: Request, credentials: Credentials): Promise<Action> {
     const mfa = this._mfa
     let issued
     try {
-      if (mfa && this._options.mfa === 'always') return await mfa.start(req, await this._client.mfaLogin(credentials), credentials.ident)
+      if (mfa && this._options.mfa === 'always') return await this._startMfa(req, mfa, credentials)
       issued = await this._client.login(credentials)
     } catch (err) {
-      // mfa 'auto': Dintero accepted the password and asks for a one-time code.
-      if (mfa && err instanceof MfaRequiredError) return mfa.start(req, { mfaToken: err.mfaToken, channel: undefined }, credentials.ident).catch(refusal)
+      if (!mfa) return refusal(err)
+      if (err instanceof MfaRequiredError && err.mfaToken !== undefined) {
+        return mfa.start(req, { mfaToken: err.mfaToken, channel: undefined }, credentials.ident).catch(refusal)
+      }
+      if (err instanceof MfaRequiredError || err instanceof UnreadableRefusalError) return this._startMfa(req, mfa, credentials).catch(refusal)
       return refusal(err)
     }
     return this._finish(req, issued)
   }
 
+  /** Opens the sign-in through `customers/mfa_login`, then sends the code. @internal */
+  async _startMfa(req: Request, mfa: MfaFlow, credentials: Credentials): Promise<Action> {
+    return mfa.start(req, await this._client.mfaLogin(credentials), credentials.ident)
+  }
+
   /** Step 2: the one-time code; tokens Dintero issues for it are verified exactly as at login. @internal */
-  async _redeemCode(req: Request, mfa: MfaFlow): Promise<Action> {
+  async _redeemCode(req: Request, mfa: MfaFlow, typedCode: unknown): Promise<Action> {
     let step
     try {
-      step = await mfa.redeem(req)
+      step = await mfa.redeem(req, typedCode)
     } catch (err) {
       return refusal(err)
     }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { DinteroClient, IssuedTokens } from './dintero-client.js'
+import { refreshTokenToKeep } from './dintero-readings.js'
 import { TokenVerificationError } from './errors.js'
 import { decodePayload } from './jwt-rs256.js'
 import type { DinteroTokens } from './session.js'
@@ -28,7 +29,7 @@ export async function verifyIssued(
   keptRefreshToken?: string,
 ): Promise<VerifiedTokens> {
   const claims = await verifier.verify(issued.accessToken)
-  const refreshToken = issued.refreshToken ?? keptRefreshToken
+  const refreshToken = refreshTokenToKeep(issued.refreshToken, keptRefreshToken)
   const tokens: DinteroTokens = {
     accessToken: issued.accessToken,
     tokenType: issued.tokenType,

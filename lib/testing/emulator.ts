@@ -17,7 +17,7 @@ import { PendingTimers } from './pending-timers.js';
 import { RefreshTokenStore } from './refresh-tokens.js';
 import { readJsonBody, type BodyResult } from './request-body.js';
 import { RequestLog, type EmulatorRequest } from './request-log.js';
-import { errorReply, writeReply } from './reply.js';
+import { errorReply, writeRaw, writeReply } from './reply.js';
 import { HANDLERS, matchRoute, pathOf, tokenEndpoint } from './routes.js';
 import { signToken, type SignTokenOptions } from './sign-token.js';
 import { applyTokenFault } from './tamper.js';
@@ -295,11 +295,18 @@ export class DinteroEmulator {
         await this._timers.sleep(fault.answerDelayMs);
         if (res.destroyed || this._stopping) return;
       }
-      writeReply(res, answer, fault?.headers);
+      if (this._options.errorBodies === 'html' && answer.status >= 400) {
+        writeRaw(res, answer.status, htmlErrorPage(answer.status), 'text/html; charset=utf-8', { ...answer.headers, ...fault?.headers });
+      } else writeReply(res, answer, fault?.headers);
     } finally {
       if (res.headersSent) entry.status = res.statusCode;
     }
   }
+}
+
+// What a proxy in front of Dintero answers an error with (option errorBodies: 'html'): the status, no JSON.
+function htmlErrorPage(status: number): string {
+  return `<!DOCTYPE html>\n<html><head><title>${status}</title></head><body><h1>Error ${status}</h1></body></html>\n`;
 }
 
 // The host part of a URL that reaches `host`: wildcard addresses map to loopback, IPv6 gets brackets.

@@ -67,8 +67,58 @@ export interface DinteroEmulatorOptions {
   port?: number;
   /** Users created up front. Default is none. */
   users?: EmulatorUserInput[];
-  /** `grant_type` values accepted for the MFA code grant. Default is `['mfa-oob', 'mfa_oob']`. */
+  /**
+   * `grant_type` values accepted for the MFA code grant; any other answers 400 `unsupported_grant_type`.
+   * Dintero's prose docs spell it `mfa-oob`, an older client `mfa_oob` (unknown which is current):
+   * `['mfa_oob']` or `['mfa-oob']` emulates each reading. Default is `['mfa-oob', 'mfa_oob']`.
+   */
   mfaGrantTypes?: string[];
+  /**
+   * How `customers/login` refuses a customer who must use MFA (unknown in Dintero's docs, which say the
+   * `mfa_token` comes "as part of" an `mfa_required` error):
+   * - `'top'`: `{"error":{"code":"mfa_required",…},"mfa_token":"…"}`;
+   * - `'nested'`: `{"error":{"code":"mfa_required",…,"mfa_token":"…"}}`;
+   * - `'none'`: `{"error":{"code":"mfa_required",…}}` and no token: the sign-in must be opened through
+   *   `customers/mfa_login`.
+   * Default is `'top'`.
+   */
+  mfaRequired?: 'top' | 'nested' | 'none';
+  /** The status of that `mfa_required` refusal (4xx). Default is `403`. */
+  mfaRequiredStatus?: number;
+  /**
+   * Status of a wrong password at `customers/login` and `customers/mfa_login` (unknown: 401 and 403 are
+   * documented). Default is `401` (`unauthorized`).
+   */
+  wrongPasswordStatus?: number;
+  /** Status of an unknown customer at `customers/login` and `customers/mfa_login`. Default is `404` (`NOT FOUND`). */
+  unknownUserStatus?: number;
+  /**
+   * Shape of the `GET /auth/keys` answer: `'array'`, the bare JSON array Dintero's reference shows, or
+   * `'object'`, a JWKS `{"keys":[…]}`. Default is `'array'`.
+   */
+  keySetShape?: 'array' | 'object';
+  /** Leave `expires_in` out of every token answer (client and customer tokens). Default is `false`. */
+  omitExpiresIn?: boolean;
+  /** Leave `oob_channel` out of the `customers/mfa_login` answer (documented as optional). Default is `false`. */
+  omitOobChannel?: boolean;
+  /**
+   * The `aud` claim of customer access tokens: `'string'` (the audience) or `'array'` (the audience and a
+   * second, foreign one). Client tokens always carry a string. Default is `'string'`.
+   */
+  audShape?: 'string' | 'array';
+  /**
+   * Bodies of error answers (status 400 and up): `'json'`, Dintero's documented
+   * `{"error":{"code","message"}}`, or `'html'`, an HTML page with the same status and headers, as a proxy
+   * in front of Dintero would send. Faults armed with {@link DinteroEmulator.fault} are not affected.
+   * Default is `'json'`.
+   */
+  errorBodies?: 'json' | 'html';
+  /**
+   * Claims added to every customer access token (after a user's own `claims`; never `iss`, `sub`, `aud`,
+   * `iat`, `exp` or `jti`), e.g. the `ext_`-prefixed custom claims of Dintero's ID token example.
+   * Default is none.
+   */
+  extraClaims?: Record<string, unknown>;
   /** Lifetime of an `mfa_token` and of each MFA code, in seconds (fractions allowed). Default is `300` (five minutes). */
   mfaCodeTtl?: number;
   /** Called with every code "sent" by `auth/mfa/challenge`. Default is none. */
@@ -91,6 +141,16 @@ export interface ResolvedOptions {
   readonly port: number;
   readonly users: readonly EmulatorUserInput[];
   readonly mfaGrantTypes: readonly string[];
+  readonly mfaRequired: 'top' | 'nested' | 'none';
+  readonly mfaRequiredStatus: number;
+  readonly wrongPasswordStatus: number;
+  readonly unknownUserStatus: number;
+  readonly keySetShape: 'array' | 'object';
+  readonly omitExpiresIn: boolean;
+  readonly omitOobChannel: boolean;
+  readonly audShape: 'string' | 'array';
+  readonly errorBodies: 'json' | 'html';
+  readonly extraClaims: Readonly<Record<string, unknown>>;
   readonly mfaCodeTtl: number;
   readonly onMfaCode: ((message: MfaCodeMessage) => void) | undefined;
 }
@@ -120,9 +180,41 @@ export function resolveOptions(options: DinteroEmulatorOptions = {}): ResolvedOp
     port,
     users: options.users ?? [],
     mfaGrantTypes: stringList('mfaGrantTypes', options.mfaGrantTypes ?? ['mfa-oob', 'mfa_oob']),
+    mfaRequired: oneOf('mfaRequired', options.mfaRequired ?? 'top', ['top', 'nested', 'none'] as const),
+    mfaRequiredStatus: clientErrorStatus('mfaRequiredStatus', options.mfaRequiredStatus ?? 403),
+    wrongPasswordStatus: clientErrorStatus('wrongPasswordStatus', options.wrongPasswordStatus ?? 401),
+    unknownUserStatus: clientErrorStatus('unknownUserStatus', options.unknownUserStatus ?? 404),
+    keySetShape: oneOf('keySetShape', options.keySetShape ?? 'array', ['array', 'object'] as const),
+    omitExpiresIn: flag('omitExpiresIn', options.omitExpiresIn ?? false),
+    omitOobChannel: flag('omitOobChannel', options.omitOobChannel ?? false),
+    audShape: oneOf('audShape', options.audShape ?? 'string', ['string', 'array'] as const),
+    errorBodies: oneOf('errorBodies', options.errorBodies ?? 'json', ['json', 'html'] as const),
+    extraClaims: claims('extraClaims', options.extraClaims ?? {}),
     mfaCodeTtl: positive('mfaCodeTtl', options.mfaCodeTtl ?? 300),
     onMfaCode: options.onMfaCode,
   };
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new TypeError(`DinteroEmulator: ${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function clientErrorStatus(name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 400 || (value as number) > 499) {
+    throw new TypeError(`DinteroEmulator: ${name} must be an HTTP status from 400 to 499`);
+  }
+  return value as number;
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`DinteroEmulator: ${name} must be a boolean`);
+  return value;
+}
+
+function claims(name: string, value: unknown): Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`DinteroEmulator: ${name} must be an object`);
+  return Object.freeze({ ...(value as Record<string, unknown>) });
 }
 
 function nonEmpty(name: string, value: unknown): string {

@@ -25,7 +25,7 @@ describe('options', () => {
       mfa: 'off',
       mfaURL: undefined,
       codeField: 'code',
-      mfaGrantType: 'mfa-oob',
+      mfaGrantType: undefined,
       mfaMaxAttempts: 5,
       mfaLifetime: 300_000,
       mfaResendInterval: 30_000,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { JsonObject } from '../jwt.js';
-import { errorReply, invalidBody, type FieldError, type Reply } from '../reply.js';
+import { codeForStatus, errorReply, invalidBody, type FieldError, type Reply } from '../reply.js';
 import type { EmulatorUser, EmulatorUserType, IdentType } from '../users.js';
 import { SCOPE_LOGIN, SCOPE_LOGIN_NO_MFA } from '../options.js';
 import { authenticateClient, isReply, requireScope, type AuthenticatedClient, type EndpointContext, type EndpointRequest } from './context.js';
@@ -68,15 +68,16 @@ export function readCredentials(
 }
 
 /**
- * The user the credentials name, or the error: 404 `NOT FOUND` for an unknown user, 401
- * `unauthorized` for a wrong password. They differ on purpose: the library under test must not
- * let a caller tell them apart.
+ * The user the credentials name, or the error: `unknownUserStatus` (404 `NOT FOUND` by default) for an
+ * unknown user, `wrongPasswordStatus` (401 `unauthorized` by default) for a wrong password. They differ
+ * on purpose: the library under test must not let a caller tell them apart.
  */
 export function authenticateUser(ctx: EndpointContext, credentials: Credentials): EmulatorUser | Reply {
+  const { unknownUserStatus, wrongPasswordStatus } = ctx.options;
   const user = ctx.users.find(credentials.type, credentials.identType, credentials.ident);
-  if (!user) return errorReply(404, 'NOT FOUND', 'Customer not found');
+  if (!user) return errorReply(unknownUserStatus, codeForStatus(unknownUserStatus), 'Customer not found');
   if (!ctx.users.checkPassword(user.id, credentials.password)) {
-    return errorReply(401, 'unauthorized', 'Invalid credentials');
+    return errorReply(wrongPasswordStatus, codeForStatus(wrongPasswordStatus), 'Invalid credentials');
   }
   return user;
 }

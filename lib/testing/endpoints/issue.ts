@@ -11,10 +11,13 @@ import { signToken } from '../sign-token.js';
 import type { EmulatorUser } from '../users.js';
 import { CLIENT_TOKEN_GRANT, type AuthenticatedClient, type EndpointContext } from './context.js';
 
+/** The second audience of customer tokens with option `audShape: 'array'`. */
+export const FOREIGN_AUDIENCE = 'https://api.dintero.com/v1/accounts/T00000000';
+
 /** `scope` claim of customer access tokens (Dintero publishes none; users' `claims` may override). */
 export const CUSTOMER_TOKEN_SCOPE = 'openid';
 
-/** 200 `{access_token, token_type, expires_in}` with a fresh client token. */
+/** 200 `{access_token, token_type, expires_in}` with a fresh client token (`expires_in` left out with option `omitExpiresIn`). */
 export function clientTokenReply(ctx: EndpointContext): Reply {
   const { clientId, clientScopes, clientTokenTtl, issuer } = ctx.options;
   const { iat, exp, expiresIn } = lifetime(clientTokenTtl);
@@ -29,7 +32,8 @@ export function clientTokenReply(ctx: EndpointContext): Reply {
     scopes: [...clientScopes],
     scope: clientScopes.join(' '),
   };
-  const body = { access_token: signToken(ctx.keys, claims), token_type: 'Bearer', expires_in: expiresIn };
+  const body: JsonObject = { access_token: signToken(ctx.keys, claims), token_type: 'Bearer' };
+  if (!ctx.options.omitExpiresIn) body['expires_in'] = expiresIn;
   return ok(body, claims);
 }
 
@@ -51,15 +55,17 @@ export function userTokensReply(
     ...(user.phone !== undefined ? { phone_number: user.phone } : {}),
     type: user.type,
     ...user.claims,
+    ...ctx.options.extraClaims,
     // Last, so a user's custom claims can never override what verifiers check.
     iss: ctx.options.issuer,
     sub: user.id,
-    aud: ctx.audience,
+    aud: ctx.options.audShape === 'array' ? [ctx.audience, FOREIGN_AUDIENCE] : ctx.audience,
     iat,
     exp,
     jti: randomUUID(),
   };
-  const body: JsonObject = { access_token: signToken(ctx.keys, claims), token_type: 'Bearer', expires_in: expiresIn };
+  const body: JsonObject = { access_token: signToken(ctx.keys, claims), token_type: 'Bearer' };
+  if (!ctx.options.omitExpiresIn) body['expires_in'] = expiresIn;
   if (refresh === 'issue') {
     if (client.scopes.includes(SCOPE_REFRESH_TOKEN)) body['refresh_token'] = ctx.refreshTokens.issue(user.id, client.clientId);
   } else if (refresh !== 'none') {

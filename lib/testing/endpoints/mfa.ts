@@ -22,7 +22,9 @@ export function mfaLogin(ctx: EndpointContext, req: EndpointRequest): Reply {
   if (isReply(signIn)) return signIn;
   const { credentials, user } = signIn;
   const channel = mfaChannelFor(user, credentials.identType);
-  return ok({ mfa_token: ctx.mfa.open(user.id, channel), challenge_type: 'oob', oob_channel: channel, links: [] });
+  const mfaToken = ctx.mfa.open(user.id, channel);
+  // oob_channel is optional in Dintero's docs: option omitOobChannel leaves it out.
+  return ok({ mfa_token: mfaToken, challenge_type: 'oob', ...(ctx.options.omitOobChannel ? {} : { oob_channel: channel }), links: [] });
 }
 
 /** Step 2: "sends" a new 6-digit code, invalidating the previous one of the same `mfa_token`. */
