@@ -67,7 +67,9 @@ app.use((err: Error, _req: express.Request, res: express.Response, _next: expres
   res.status(500).end()
 })
 
-const server = app.listen(0, '127.0.0.1', () => {
+// The largest accept backlog the kernel grants, and idle keep-alive connections kept for two minutes (as
+// behind a proxy's connection pool), so the refresh storm measures the app, not TCP connection set-up.
+const server = app.listen(0, '127.0.0.1', 4096, () => {
   serve({ port: (server.address() as AddressInfo).port }, (question) => {
     if (question.kind !== 'heap') return { ...processStats(), errors }
     const gc = (globalThis as { gc?: () => void }).gc
@@ -76,6 +78,7 @@ const server = app.listen(0, '127.0.0.1', () => {
     return process.memoryUsage().heapUsed
   })
 })
+server.keepAliveTimeout = 120_000
 process.once('SIGTERM', () => {
   server.closeAllConnections()
   server.close(() => void (redis ? redis.close() : Promise.resolve()).finally(() => process.exit(0)))

@@ -43,7 +43,7 @@ export class LoadGenerator {
     concurrency: number,
     visitors?: Visitor[],
   ) {
-    this._agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
+    this._agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency })
     this.visitors = visitors ?? Array.from({ length: concurrency }, () => ({ cookie: undefined }))
   }
 

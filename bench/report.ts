@@ -348,7 +348,9 @@ function storeSection(m: Measurements, x: StoreFigures): string[] {
     '',
     `Page latency: steady state (${m.concurrency} visitors, ${n(st.steadyRequests)} requests before the window) p50 ${n(st.steadyP50, 2)} ms, ` +
       `p99 ${n(st.steadyP99, 2)} ms; during the storm p50 ${n(st.stormP50, 2)} ms, p99 ${n(st.stormP99, 2)} ms ` +
-      `(**${n(st.p99VsSteady, 1)}×** the steady-state p99).`,
+      `(**${n(st.p99VsSteady, 1)}×** the steady-state p99). CPU during the storm: the app ${n(st.stormAppCpuMs)} ms ` +
+      `(${n((st.stormAppCpuMs / st.requests) * 1000)} µs per request, a third of them refreshing), the emulator ${n(st.stormEmulatorCpuMs)} ms, ` +
+      `over ${n(st.stormMs)} ms of wall time.`,
     '',
   )
   return lines

@@ -79,7 +79,7 @@ function settings(args: string[]): Settings {
     microMs: quick ? 300 : 4000,
     rssLogins: num('--rss-logins', quick ? 0 : 50_000),
     stormSessions: num('--storm-sessions', quick ? 40 : 2000),
-    stormLeadSeconds: quick ? 3 : 20,
+    stormLeadSeconds: quick ? 4 : 40,
     out: value('--out') ?? (quick ? undefined : fileURLToPath(new URL('RESULTS.md', import.meta.url))),
     json: value('--json'),
   }

@@ -4,12 +4,13 @@
  * `lead + window` seconds) and a fresh strategy app with `refreshTokens(strategy, { window })`, so the
  * emulator's refresh counter counts this storm's calls only.
  *
- * Timeline: sign every session in (a few at a time); measure the steady state (signed-in pages at the
- * bench's usual concurrency) while no token is in the window yet; wait until every token is; then fire.
+ * Timeline: sign every session in (a few at a time); open 3 keep-alive connections per session; measure
+ * the steady state (signed-in pages at the bench's usual concurrency) while no token is in the window
+ * yet; wait until every token is; then fire.
  */
 import type { AppOptions } from './app-process.js'
 import type { EmulatorCounts, EmulatorInfo } from './emulator-process.js'
-import { Child } from './ipc.js'
+import { Child, type ProcessStats } from './ipc.js'
 import { type Load, LoadGenerator, quantile, type Visitor } from './load.js'
 
 /** How a storm is run. */
@@ -26,6 +27,8 @@ export interface StormSettings {
   concurrency: number
   user: string
   password: string
+  /** Extra Node options for the app process (e.g. `--cpu-prof`, for bench/profile.ts). */
+  appExecArgv?: string[] | undefined
 }
 
 /** What a storm measured. */
@@ -45,6 +48,9 @@ export interface StormMeasure {
   /** Failed sign-ins while setting the storm up (must be 0). */
   signInErrors: number
   stormMs: number
+  /** CPU time the app and the emulator used during the storm, in milliseconds. */
+  stormAppCpuMs: number
+  stormEmulatorCpuMs: number
   stormP50: number
   stormP99: number
   steadyRequests: number
@@ -63,7 +69,7 @@ export async function refreshStorm(s: StormSettings, log: (line: string) => void
   const children = [emulator]
   try {
     const options: AppOptions = { redisUrl: s.redisUrl, refreshWindow: s.windowSeconds }
-    const { child: app, ready } = await Child.start<{ port: number }>('app-process.ts', ['strategy', JSON.stringify(emu), JSON.stringify(options)])
+    const { child: app, ready } = await Child.start<{ port: number }>('app-process.ts', ['strategy', JSON.stringify(emu), JSON.stringify(options)], s.appExecArgv)
     children.push(app)
     const sessions: Visitor[] = Array.from({ length: s.sessions }, () => ({ cookie: undefined }))
     const load = new LoadGenerator(ready.port, s.sessions * 3, sessions)
@@ -78,6 +84,11 @@ export async function refreshStorm(s: StormSettings, log: (line: string) => void
     const signIn = await load.each(login, sessions, { concurrency: 16 })
     const signInEnd = Date.now()
     log(`storm (${s.store}): ${s.sessions} sessions signed in (${signIn.errors} errors)`)
+    // Three open keep-alive connections per session (anonymous requests: nothing to refresh), as a
+    // proxy's pool would hold them, so the storm's requests do not wait on TCP connection set-up.
+    const connect: Load = { method: 'GET', path: '/page', sendCookie: false, expect: (res) => res.statusCode === 200 }
+    const connected = await load.each(connect, sessions, { perVisitor: 3 })
+    if (connected.errors > 0) throw new Error(`storm (${s.store}): ${connected.errors} connections failed`)
 
     let signOuts = 0
     const page: Load = {
@@ -98,7 +109,9 @@ export async function refreshStorm(s: StormSettings, log: (line: string) => void
     // Every token is in the window from the last sign-in + lead on; none has expired before the first + lead + window.
     await sleepUntil(signInEnd + s.leadSeconds * 1000 + MARGIN_MS)
     log(`storm (${s.store}): ${s.sessions * 3} page requests at once`)
+    const [app0, emu0] = await Promise.all([app.ask<ProcessStats>('stats'), emulator.ask<ProcessStats>('stats')])
     const storm = await load.each(page, sessions, { perVisitor: 3 })
+    const [app1, emu1] = await Promise.all([app.ask<ProcessStats>('stats'), emulator.ask<ProcessStats>('stats')])
     const after = await emulator.ask<EmulatorCounts>('counts')
     load.close()
     return {
@@ -111,6 +124,8 @@ export async function refreshStorm(s: StormSettings, log: (line: string) => void
       errors: storm.errors + steady.errors - signOuts,
       signInErrors: signIn.errors,
       stormMs: storm.elapsedMs,
+      stormAppCpuMs: app1.cpuMs - app0.cpuMs,
+      stormEmulatorCpuMs: emu1.cpuMs - emu0.cpuMs,
       stormP50: quantile(storm.latencies, 0.5),
       stormP99: quantile(storm.latencies, 0.99),
       steadyRequests: steady.ok,
