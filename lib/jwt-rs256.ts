@@ -89,35 +89,36 @@ export function verifyJwt(
   if (signature.length * 8 !== modulusBits || signature.toString('base64url') !== jwt.signature) return { refused: 'invalid signature' }
   const judged = judge(jwt.token, key, rules, Math.floor(nowMs / 1000))
   // A bad signature settles it: nothing of an unverified payload is worth a different answer.
-  if (judged === 'invalid signature') return { refused: judged }
+  if ('refused' in judged && judged.refused === 'invalid signature') return judged
   // After jsonwebtoken: what it does not check in the payload, refused before its claim verdict so the
-  // reason is the same whichever claims are also wrong.
-  const payload = parseSegment(jwt.payload)
+  // reason is the same whichever claims are also wrong. When it accepted, the payload it verified (no
+  // second decode); when it refused, ours.
+  const payload = 'payload' in judged ? asObject(judged.payload) : parseSegment(jwt.payload)
   if (!payload) return { refused: 'payload is not a JSON object' }
   // JSON.parse makes "__proto__" an own member; copied with Object.assign it would set the copy's prototype.
   if (Object.hasOwn(payload, '__proto__')) return { refused: 'payload has a __proto__ member' }
   const exp = payload['exp']
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return { refused: 'no exp claim' }
   if (exp > MAX_EXP) return { refused: 'exp out of range' }
-  return judged === undefined ? { payload } : { refused: judged }
+  return 'refused' in judged ? judged : { payload }
 }
 
 /**
- * jsonwebtoken's verdict on `token`: undefined when it accepts, otherwise the phrase this package has
- * always used for the failed check (the messages and codes callers see did not change with it).
+ * jsonwebtoken's verdict on `token`: the payload it verified, or the phrase this package has always used
+ * for the failed check (the messages and codes callers see did not change with it).
  */
-function judge(token: string, key: KeyObject, rules: ClaimRules, clockTimestamp: number): string | undefined {
+function judge(token: string, key: KeyObject, rules: ClaimRules, clockTimestamp: number): { payload: unknown } | { refused: string } {
   try {
-    jwt.verify(token, key, {
+    const payload: unknown = jwt.verify(token, key, {
       algorithms: [ALGORITHM],
       audience: rules.audience,
       ...(rules.issuer ? { issuer: rules.issuer as [string, ...string[]] } : {}),
       clockTolerance: rules.clockTolerance,
       clockTimestamp,
     })
-    return undefined
+    return { payload }
   } catch (err) {
-    return refusalPhrase(err)
+    return { refused: refusalPhrase(err) }
   }
 }
 
@@ -152,9 +153,13 @@ export function decodePayload(token: string): Record<string, unknown> | undefine
 /** A base64url segment holding a JSON object, parsed; undefined otherwise. */
 function parseSegment(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    return asObject(JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')))
   } catch {
     return undefined
   }
+}
+
+/** `value` when it is a JSON object (not an array, not null); undefined otherwise. */
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 }
