@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import type { KeyObject } from 'node:crypto'
-import jwt from 'jsonwebtoken'
+import jsonwebtoken from 'jsonwebtoken'
 
 /** The only algorithm accepted. */
 export const ALGORITHM = 'RS256'
@@ -109,7 +109,7 @@ export function verifyJwt(
  */
 function judge(token: string, key: KeyObject, rules: ClaimRules, clockTimestamp: number): { payload: unknown } | { refused: string } {
   try {
-    const payload: unknown = jwt.verify(token, key, {
+    const payload: unknown = jsonwebtoken.verify(token, key, {
       algorithms: [ALGORITHM],
       audience: rules.audience,
       ...(rules.issuer ? { issuer: rules.issuer as [string, ...string[]] } : {}),
