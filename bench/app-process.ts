@@ -1,13 +1,17 @@
 /**
  * One Express app (express-session, Passport) with one login route, in its own process so its CPU and
- * memory are its own: `app-process.ts strategy|hand-rolled|floor EMULATOR_INFO_JSON`.
+ * memory are its own: `app-process.ts strategy|hand-rolled|floor EMULATOR_INFO_JSON [APP_OPTIONS_JSON]`
+ * ({@link AppOptions}: the session store, and `refreshTokens` for the refresh storm).
  * Routes: `POST /login` (204 when signed in), `GET /page` (the same page for everyone; header
- * `x-signed-in: 1` when the session holds a user). Answers `stats` with its {@link ProcessStats}.
+ * `x-signed-in: 1` when the session holds a user). Answers `stats` with its {@link ProcessStats}, and
+ * `heap` with the heap used after a full GC (run with `--expose-gc`; NaN without).
  */
 import type { AddressInfo } from 'node:net'
+import { RedisStore } from 'connect-redis'
 import express from 'express'
 import session from 'express-session'
 import passport from 'passport'
+import { createClient } from 'redis'
 import type { EmulatorInfo } from './emulator-process.js'
 import { processStats, serve } from './ipc.js'
 import { floorLogin } from './routes/floor.js'
@@ -19,17 +23,39 @@ export const ROUTES = { strategy: strategyLogin, 'hand-rolled': handRolledLogin,
 /** Name of one of {@link ROUTES}. */
 export type RouteName = keyof typeof ROUTES
 
-const [route = '', infoJson = '{}'] = process.argv.slice(2)
-const login = ROUTES[route as RouteName]
-if (!login) throw new Error(`unknown route ${route}`)
+/** How the app is set up beyond its route. */
+export interface AppOptions {
+  /** Sessions in connect-redis on this `redis://` URL; MemoryStore without. */
+  redisUrl?: string | undefined
+  /** Mount the route's `refreshTokens` with this window, in seconds (the strategy's route only). */
+  refreshWindow?: number | undefined
+}
+
+const [route = '', infoJson = '{}', optionsJson = '{}'] = process.argv.slice(2)
+const makeRoute = ROUTES[route as RouteName]
+if (!makeRoute) throw new Error(`unknown route ${route}`)
 const emu = JSON.parse(infoJson) as EmulatorInfo
+const options = JSON.parse(optionsJson) as AppOptions
+
+const redis = options.redisUrl ? createClient({ url: options.redisUrl }) : undefined
+if (redis) {
+  redis.on('error', (err: Error) => process.stderr.write(`bench app (${route}): Redis: ${err.message}\n`))
+  await redis.connect()
+}
+// Each app its own key prefix: the apps share one redis-server.
+const store = redis ? new RedisStore({ client: redis, prefix: `bench:${route}:${process.pid}:` }) : new session.MemoryStore()
 
 const auth = new passport.Passport()
+const { login, refresh } = makeRoute(auth, emu)
 const app = express()
 app.use(express.urlencoded({ extended: false }))
-app.use(session({ secret: 'bench-session-secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }))
+app.use(session({ secret: 'bench-session-secret', resave: false, saveUninitialized: false, store }))
 app.use(auth.session())
-app.post('/login', login(auth, emu), (_req, res) => {
+if (options.refreshWindow !== undefined) {
+  if (!refresh) throw new Error(`route ${route} has no refresh`)
+  app.use(refresh(options.refreshWindow))
+}
+app.post('/login', login, (_req, res) => {
   res.status(204).end()
 })
 app.get('/page', (req, res) => {
@@ -41,10 +67,19 @@ app.use((err: Error, _req: express.Request, res: express.Response, _next: expres
   res.status(500).end()
 })
 
-const server = app.listen(0, '127.0.0.1', () => {
-  serve({ port: (server.address() as AddressInfo).port }, () => ({ ...processStats(), errors }))
+// The largest accept backlog the kernel grants, and idle keep-alive connections kept for two minutes (as
+// behind a proxy's connection pool), so the refresh storm measures the app, not TCP connection set-up.
+const server = app.listen(0, '127.0.0.1', 4096, () => {
+  serve({ port: (server.address() as AddressInfo).port }, (question) => {
+    if (question.kind !== 'heap') return { ...processStats(), errors }
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (!gc) return Number.NaN
+    gc()
+    return process.memoryUsage().heapUsed
+  })
 })
+server.keepAliveTimeout = 120_000
 process.once('SIGTERM', () => {
   server.closeAllConnections()
-  server.close(() => process.exit(0))
+  server.close(() => void (redis ? redis.close() : Promise.resolve()).finally(() => process.exit(0)))
 })

@@ -1,5 +1,6 @@
 /**
- * The Dintero emulator in its own process, for the bench: `emulator-process.ts LATENCY_MS EMAIL PASSWORD`.
+ * The Dintero emulator in its own process, for the bench:
+ * `emulator-process.ts LATENCY_MS EMAIL PASSWORD [ACCESS_TOKEN_TTL_S]`.
  * Answers `counts` with the emulator's request counters per endpoint, and `stats` with its CPU and RSS.
  */
 import { DinteroEmulator, EMULATOR_ENDPOINTS } from '../lib/testing/index.js'
@@ -17,8 +18,12 @@ export interface EmulatorInfo {
 /** Requests seen per endpoint, and in total. */
 export type EmulatorCounts = Record<string, number> & { total: number }
 
-const [latency = '5', email = '', password = ''] = process.argv.slice(2)
-const emulator = new DinteroEmulator({ latencyMs: Number(latency), users: [{ email, password }] })
+const [latency = '5', email = '', password = '', ttl] = process.argv.slice(2)
+const emulator = new DinteroEmulator({
+  latencyMs: Number(latency),
+  users: [{ email, password }],
+  ...(ttl === undefined ? {} : { accessTokenTtl: Number(ttl) }),
+})
 await emulator.start()
 process.once('SIGTERM', () => void emulator.stop().then(() => process.exit(0)))
 

@@ -45,7 +45,7 @@ export class Child {
 
   /** Ends the child and waits for it to exit. */
   stop(): Promise<void> {
-    if (this._process.exitCode !== null) return Promise.resolve()
+    if (this._process.exitCode !== null || this._process.signalCode !== null) return Promise.resolve()
     return new Promise((resolve) => {
       this._process.once('exit', () => resolve())
       this._process.kill('SIGTERM')

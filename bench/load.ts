@@ -37,12 +37,14 @@ export class LoadGenerator {
   private readonly _agent: http.Agent
   readonly visitors: Visitor[]
 
+  /** `concurrency` visitors, or the `visitors` given (which then share the generator's cookies with the caller). */
   constructor(
     private readonly _port: number,
     concurrency: number,
+    visitors?: Visitor[],
   ) {
-    this._agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
-    this.visitors = Array.from({ length: concurrency }, () => ({ cookie: undefined }))
+    this._agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency })
+    this.visitors = visitors ?? Array.from({ length: concurrency }, () => ({ cookie: undefined }))
   }
 
   /** Runs `load` with every visitor until `durationMs` passed or `count` requests were sent in all. */
@@ -55,15 +57,7 @@ export class LoadGenerator {
     const visitor = async (v: Visitor) => {
       while (sent < count && performance.now() < end) {
         sent += 1
-        const t0 = performance.now()
-        try {
-          const res = await this._send(load, v)
-          result.latencies.push(performance.now() - t0)
-          if (load.expect(res)) result.ok += 1
-          else result.errors += 1
-        } catch {
-          result.errors += 1
-        }
+        await this._measure(load, v, result)
       }
     }
     await Promise.all(this.visitors.map(visitor))
@@ -71,9 +65,41 @@ export class LoadGenerator {
     return result
   }
 
+  /**
+   * Sends `perVisitor` requests for each of `visitors` (their own cookies), at most `concurrency` in flight
+   * at a time (default: all at once, each on its own connection up to the generator's socket limit).
+   */
+  async each(load: Load, visitors: Visitor[], options: { perVisitor?: number; concurrency?: number } = {}): Promise<LoadResult> {
+    const result: LoadResult = { ok: 0, errors: 0, elapsedMs: 0, latencies: [] }
+    const jobs = visitors.flatMap((v) => Array.from({ length: options.perVisitor ?? 1 }, () => v))
+    const started = performance.now()
+    let next = 0
+    const worker = async () => {
+      while (next < jobs.length) {
+        await this._measure(load, jobs[next++] as Visitor, result)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(jobs.length, options.concurrency ?? jobs.length) }, worker))
+    result.elapsedMs = performance.now() - started
+    return result
+  }
+
   /** Closes the keep-alive connections. */
   close(): void {
     this._agent.destroy()
+  }
+
+  /** Sends one request of `visitor` and adds its latency and outcome to `result`. */
+  private async _measure(load: Load, visitor: Visitor, result: LoadResult): Promise<void> {
+    const t0 = performance.now()
+    try {
+      const res = await this._send(load, visitor)
+      result.latencies.push(performance.now() - t0)
+      if (load.expect(res)) result.ok += 1
+      else result.errors += 1
+    } catch {
+      result.errors += 1
+    }
   }
 
   private _send(load: Load, visitor: Visitor): Promise<http.IncomingMessage> {

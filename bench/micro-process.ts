@@ -2,22 +2,30 @@
  * Micro-benchmark of the token-verification path, in its own process:
  * `micro-process.ts EMULATOR_INFO_JSON DURATION_MS USER PASSWORD`. Gets one real access token and the
  * key set from the emulator, then alternates short batches of the library's `TokenVerifier.verify` (warm key
- * cache) with bare `crypto.verify('sha256', …)` on a prepared KeyObject and prepared buffers, and
- * answers `ready` with both rates.
+ * cache), bare jsonwebtoken `jwt.verify` on the same KeyObject with the same options (RS256, audience,
+ * clock tolerance, the clock read per call), and bare `crypto.verify('sha256', …)` on that KeyObject and
+ * prepared buffers, and answers `ready` with the three rates and the paired ratios.
  */
 import { createPublicKey, verify } from 'node:crypto'
+import jwt from 'jsonwebtoken'
 import { TokenVerifier } from '../lib/token-verifier.js'
 import type { DinteroJwk } from '../lib/dintero-client.js'
 import type { EmulatorInfo } from './emulator-process.js'
 import { serve } from './ipc.js'
 import { quantile } from './load.js'
 
-/** Verifications per second (median batch of each side), and the median of the ratios of adjacent batches. */
+/** Verifications per second (median batch of each side), and the medians of the ratios of adjacent batches. */
 export interface MicroResult {
+  /** `TokenVerifier.verify`, warm. */
   library: number
+  /** Bare `jwt.verify` on the same KeyObject and options. */
+  jsonwebtoken: number
+  /** Bare `crypto.verify`. */
   raw: number
-  /** Median over batch pairs of library rate / raw rate: a burst of load hits a pair, not the figure. */
-  ratio: number
+  /** Median over adjacent batches of library rate / jwt.verify rate: what our own code adds. A burst of load hits a pair, not the figure. */
+  libraryVsJsonwebtoken: number
+  /** Median over adjacent batches of jwt.verify rate / crypto.verify rate: jsonwebtoken's own cost. */
+  jsonwebtokenVsRaw: number
 }
 
 const [infoJson = '{}', duration = '1000', email = '', password = ''] = process.argv.slice(2)
@@ -56,17 +64,33 @@ if (!verify('sha256', signed, key, signature)) throw new Error('raw verify refus
 // Short alternating batches; the median batch rate of each side, so a burst of load from elsewhere on
 // the machine hits one batch, not a whole side.
 const BATCH = 100
-const libraryRates: number[] = []
-const rawRates: number[] = []
+const options = { algorithms: ['RS256' as const], audience: emu.audience, clockTolerance: 30 }
+const sides = {
+  library: async () => {
+    for (let i = 0; i < BATCH; i++) await verifier.verify(token)
+  },
+  jsonwebtoken: () => {
+    for (let i = 0; i < BATCH; i++) jwt.verify(token, key, { ...options, clockTimestamp: Math.floor(Date.now() / 1000) })
+  },
+  raw: () => {
+    for (let i = 0; i < BATCH; i++) if (!verify('sha256', signed, key, signature)) throw new Error('refused')
+  },
+}
+const rates: Record<keyof typeof sides, number[]> = { library: [], jsonwebtoken: [], raw: [] }
 const end = performance.now() + Number(duration)
 while (performance.now() < end) {
-  let t = performance.now()
-  for (let i = 0; i < BATCH; i++) await verifier.verify(token)
-  libraryRates.push((BATCH / (performance.now() - t)) * 1000)
-  t = performance.now()
-  for (let i = 0; i < BATCH; i++) if (!verify('sha256', signed, key, signature)) throw new Error('refused')
-  rawRates.push((BATCH / (performance.now() - t)) * 1000)
+  for (const side of ['library', 'jsonwebtoken', 'raw'] as const) {
+    const t = performance.now()
+    await sides[side]()
+    rates[side].push((BATCH / (performance.now() - t)) * 1000)
+  }
 }
-const pairRatios = libraryRates.map((rate, i) => rate / (rawRates[i] as number))
-const result: MicroResult = { library: quantile(libraryRates, 0.5), raw: quantile(rawRates, 0.5), ratio: quantile(pairRatios, 0.5) }
+const paired = (a: number[], b: number[]) => quantile(a.map((rate, i) => rate / (b[i] as number)), 0.5)
+const result: MicroResult = {
+  library: quantile([...rates.library], 0.5),
+  jsonwebtoken: quantile([...rates.jsonwebtoken], 0.5),
+  raw: quantile([...rates.raw], 0.5),
+  libraryVsJsonwebtoken: paired(rates.library, rates.jsonwebtoken),
+  jsonwebtokenVsRaw: paired(rates.jsonwebtoken, rates.raw),
+}
 serve(result, () => undefined)

@@ -187,12 +187,7 @@ export function codeChannel(told: unknown, ident: Ident): string {
   return ident.type === 'phone_number' ? 'sms' : 'email'
 }
 
-/**
- * Unknown: the claims of a customer access token (no example is published). `aud` may be a string or an
- * array: it must be the configured audience or contain it; other members of an array are not checked.
- * Claims beyond `sub`, `exp`, `nbf`, `aud` and `iss` (an ID token shows `ext_`-prefixed custom claims)
- * are passed on to the verify callback untouched. @internal
- */
-export function audienceMatches(aud: unknown, audience: string): boolean {
-  return aud === audience || (Array.isArray(aud) && aud.includes(audience))
-}
+// Unknown: the claims of a customer access token (no example is published). `aud` may be a string or an
+// array: jsonwebtoken's `audience` check (lib/jwt-rs256.ts) requires it to be the configured audience or
+// to contain it, other members unchecked. Claims beyond `sub`, `exp`, `nbf`, `aud` and `iss` (an ID token
+// shows `ext_`-prefixed custom claims) are passed on to the verify callback untouched.

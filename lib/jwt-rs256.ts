@@ -1,15 +1,16 @@
 /**
- * A compact RS256 JWT, decoded once and strictly: the header is read before anything else happens (the
- * algorithm and `kid` decide whether a key is looked up at all), then the signature is checked with
- * `node:crypto` against the already parsed key, then the claims. This is the hot path of every sign-in
- * and refresh, so it does only this: no PEM, no stream, no second decode. Its accept/refuse decisions
- * are tested against jsonwebtoken's (test/unit/jwt-differential.test.ts): the same, except where this is
- * stricter (see {@link verifyJwt}).
+ * A compact RS256 JWT, decoded once and strictly, then verified by jsonwebtoken with the stricter checks
+ * of this package around it. The header is read before anything else happens (the algorithm and `kid`
+ * decide whether a key is looked up at all); jsonwebtoken then checks the signature on the already
+ * parsed key and the claims (`exp`, `nbf`, `aud`, `iss`); the checks jsonwebtoken does not make are cheap
+ * ones on the header and payload this module decodes anyway. Every decision is tested against plain
+ * jsonwebtoken's (test/unit/jwt-differential.test.ts): the same, except where this is stricter (see
+ * {@link verifyJwt}).
  *
  * @packageDocumentation
  */
-import { type KeyObject, verify as verifySignature } from 'node:crypto'
-import { audienceMatches } from './dintero-readings.js'
+import type { KeyObject } from 'node:crypto'
+import jsonwebtoken from 'jsonwebtoken'
 
 /** The only algorithm accepted. */
 export const ALGORITHM = 'RS256'
@@ -26,10 +27,10 @@ export interface ClaimRules {
 
 /** A token split into its parts, with the header parsed; nothing is trusted yet. @internal */
 export interface DecodedJwt {
+  /** The whole compact token. */
+  token: string
   alg: unknown
   kid: string | undefined
-  /** `header.payload`, the signed bytes. */
-  signingInput: string
   /** The base64url payload. */
   payload: string
   /** The base64url signature. */
@@ -48,14 +49,12 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   const header = parseSegment(token.slice(0, token.indexOf('.')))
   if (!header) return undefined
   const kid = header['kid']
-  const payload = parts[1] as string
-  const signature = parts[2] as string
   return {
+    token,
     alg: header['alg'],
     kid: typeof kid === 'string' ? kid : undefined,
-    signingInput: token.slice(0, token.length - signature.length - 1),
-    payload,
-    signature,
+    payload: parts[1] as string,
+    signature: parts[2] as string,
     crit: header['crit'] !== undefined,
   }
 }
@@ -64,14 +63,15 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 const MAX_EXP = 8.64e12
 
 /**
- * Checks the RS256 signature of `jwt` with `key` (the caller has checked `alg`), then the claims: `exp`
- * required, finite and not past, `nbf` a number not in the future, `aud` equal to or containing the
- * audience, `iss` one of the issuers when configured; times with the clock tolerance, as jsonwebtoken
- * does; the key must be RSA, as there. Stricter than jsonwebtoken: the signature exactly the modulus long
- * and in canonical base64url (so a token has one spelling), a `crit` header refused (jsonwebtoken ignores
- * it), the payload a JSON object without a `__proto__` member, `exp` present and no later than a Date can
- * hold. Returns the payload, or the
- * reason it is refused: a short phrase that never contains the token. @internal
+ * Verifies the RS256 token `jwt` with `key` (the caller has checked `alg`) through jsonwebtoken
+ * (`algorithms: ['RS256']`, the audience, the issuers when configured, the clock tolerance, and the clock
+ * `nowMs`): the signature, then `exp` not past, `nbf` a number not in the future, `aud` equal to or
+ * containing the audience, `iss` one of the issuers. Around it, the checks this package makes and
+ * jsonwebtoken does not (each a refusal jsonwebtoken would not give): a `crit` header refused
+ * (jsonwebtoken ignores it); the key RSA; the signature exactly the modulus long and in canonical
+ * base64url, so a token has one spelling; the payload a JSON object without a `__proto__` member; `exp`
+ * present, finite and no later than a Date can hold. Returns the payload, or the reason it is refused: a
+ * short phrase that never contains the token. @internal
  */
 export function verifyJwt(
   jwt: DecodedJwt,
@@ -79,6 +79,7 @@ export function verifyJwt(
   rules: ClaimRules,
   nowMs: number = Date.now(),
 ): { payload: Record<string, unknown> } | { refused: string } {
+  // Before jsonwebtoken: what it would ignore in the header, the key and the signature's spelling.
   if (jwt.crit) return { refused: 'critical header extensions (crit) are not supported' }
   const modulusBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength : undefined
   if (modulusBits === undefined) return { refused: 'key is not an RSA key' }
@@ -86,21 +87,57 @@ export function verifyJwt(
   // Node's decoder ignores the unused low bits of the last character: without this, one signature
   // would have several spellings that all verify.
   if (signature.length * 8 !== modulusBits || signature.toString('base64url') !== jwt.signature) return { refused: 'invalid signature' }
-  // The signing input is base64url characters only (decodeJwt's pattern), so latin1 is its exact bytes.
-  if (!verifySignature('sha256', Buffer.from(jwt.signingInput, 'latin1'), key, signature)) return { refused: 'invalid signature' }
-  const payload = parseSegment(jwt.payload)
+  const judged = judge(jwt.token, key, rules, Math.floor(nowMs / 1000))
+  // A bad signature settles it: nothing of an unverified payload is worth a different answer.
+  if ('refused' in judged && judged.refused === 'invalid signature') return judged
+  // After jsonwebtoken: what it does not check in the payload, refused before its claim verdict so the
+  // reason is the same whichever claims are also wrong. When it accepted, the payload it verified (no
+  // second decode); when it refused, ours.
+  const payload = 'payload' in judged ? asObject(judged.payload) : parseSegment(jwt.payload)
   if (!payload) return { refused: 'payload is not a JSON object' }
   // JSON.parse makes "__proto__" an own member; copied with Object.assign it would set the copy's prototype.
   if (Object.hasOwn(payload, '__proto__')) return { refused: 'payload has a __proto__ member' }
-  const now = Math.floor(nowMs / 1000)
-  const { exp, nbf, aud, iss } = payload
+  const exp = payload['exp']
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return { refused: 'no exp claim' }
   if (exp > MAX_EXP) return { refused: 'exp out of range' }
-  if (now >= exp + rules.clockTolerance) return { refused: 'expired' }
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + rules.clockTolerance)) return { refused: 'not active yet (nbf)' }
-  if (!audienceMatches(aud, rules.audience)) return { refused: 'audience invalid' }
-  if (rules.issuer && !(typeof iss === 'string' && rules.issuer.includes(iss))) return { refused: 'issuer invalid' }
-  return { payload }
+  return 'refused' in judged ? judged : { payload }
+}
+
+/**
+ * jsonwebtoken's verdict on `token`: the payload it verified, or the phrase this package has always used
+ * for the failed check (the messages and codes callers see did not change with it).
+ */
+function judge(token: string, key: KeyObject, rules: ClaimRules, clockTimestamp: number): { payload: unknown } | { refused: string } {
+  try {
+    const payload: unknown = jsonwebtoken.verify(token, key, {
+      algorithms: [ALGORITHM],
+      audience: rules.audience,
+      ...(rules.issuer ? { issuer: rules.issuer as [string, ...string[]] } : {}),
+      clockTolerance: rules.clockTolerance,
+      clockTimestamp,
+    })
+    return { payload }
+  } catch (err) {
+    return { refused: refusalPhrase(err) }
+  }
+}
+
+/** jsonwebtoken's errors by message, onto this package's phrases. */
+const PHRASES: ReadonlyArray<[RegExp, string]> = [
+  [/^invalid signature$/, 'invalid signature'],
+  [/^jwt expired$/, 'expired'],
+  [/^(jwt not active|invalid nbf value)$/, 'not active yet (nbf)'],
+  [/^invalid exp value$/, 'no exp claim'],
+  [/^jwt audience invalid\b/, 'audience invalid'],
+  [/^jwt issuer invalid\b/, 'issuer invalid'],
+]
+
+/** The phrase for one of jsonwebtoken's refusals; one it has not been seen to give is named by its class. */
+function refusalPhrase(err: unknown): string {
+  const message = err instanceof Error ? err.message : ''
+  for (const [pattern, phrase] of PHRASES) if (pattern.test(message)) return phrase
+  // Its other messages name options and checks, never the token; still, keep only the error's class.
+  return `refused by jsonwebtoken (${err instanceof Error ? err.name : 'unknown error'})`
 }
 
 /**
@@ -116,9 +153,13 @@ export function decodePayload(token: string): Record<string, unknown> | undefine
 /** A base64url segment holding a JSON object, parsed; undefined otherwise. */
 function parseSegment(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    return asObject(JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')))
   } catch {
     return undefined
   }
+}
+
+/** `value` when it is a JSON object (not an array, not null); undefined otherwise. */
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 }

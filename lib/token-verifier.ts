@@ -1,8 +1,8 @@
 /**
  * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
  * (jwks-rsa, with its cache, through a rate-limited fetcher on `/auth/keys`; the parsed key kept per
- * `kid`), then the signature with `node:crypto`, RS256 pinned, `exp` required, `aud` checked, `iss`
- * checked when configured (jwt-rs256.ts).
+ * `kid`), then jsonwebtoken on that parsed key, RS256 pinned, `aud` checked, `iss` checked when
+ * configured, with this package's stricter checks around it (`exp` required among them; jwt-rs256.ts).
  *
  * @packageDocumentation
  */
@@ -95,9 +95,9 @@ export class TokenVerifier {
     const now = Date.now()
     const known = this._byKid.get(kid)
     const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
-    // RS256 with the parsed key: no PEM parse, no second decode per sign-in. The clock is read again
-    // here: a key fetch may have taken seconds, and a token must not be judged by the time before it.
-    const result = verifyJwt(jwt, key, this._rules)
+    // jsonwebtoken on the parsed key: no PEM parse per sign-in. The clock is read again here: a key
+    // fetch may have taken seconds, and a token must not be judged by the time before it.
+    const result = verifyJwt(jwt, key, this._rules, Date.now())
     if ('refused' in result) {
       // The reason names the failed check ("expired", "audience invalid"…), never the token.
       log('token refused: %s', result.refused)

@@ -4,6 +4,7 @@
  * error mapping, no timeouts: not safe, only a yardstick.
  */
 import http from 'node:http'
+import type { RequestHandler } from 'express'
 import type { LoginRoute } from './types.js'
 
 const agent = new http.Agent({ keepAlive: true })
@@ -41,7 +42,7 @@ export const floorLogin: LoginRoute = (auth, emu) => {
 
   auth.serializeUser((user, done) => done(null, user))
   auth.deserializeUser((stored: Express.User, done) => done(null, stored))
-  return (req, res, next) => {
+  const login: RequestHandler = (req, res, next) => {
     clientToken ??= postJson(new URL(`${api}/auth/token`), basic, { grant_type: 'client_credentials', audience: emu.audience }).then(
       (r) => r.json.access_token as string,
     )
@@ -56,4 +57,5 @@ export const floorLogin: LoginRoute = (auth, emu) => {
         req.login(user, next)
       }, next)
   }
+  return { login }
 }

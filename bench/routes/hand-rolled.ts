@@ -70,5 +70,5 @@ export const handRolledLogin: LoginRoute = (auth, emu) => {
   )
   auth.serializeUser((user, done) => done(null, user))
   auth.deserializeUser((stored: Express.User, done) => done(null, stored))
-  return auth.authenticate('local')
+  return { login: auth.authenticate('local') }
 }

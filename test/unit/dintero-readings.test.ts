@@ -4,7 +4,6 @@
  */
 import { expect } from 'chai'
 import {
-  audienceMatches,
   clientTokenLifetime,
   codeChannel,
   credentialsRefused,
@@ -79,12 +78,5 @@ describe('dintero-readings', () => {
     expect(codeChannel(undefined, { type: 'email', value: 'a@b.no' })).to.equal('email')
     expect(codeChannel(undefined, { type: 'phone_number', value: '+4791234567' })).to.equal('sms')
     expect(codeChannel('<script>', { type: 'email', value: 'a@b.no' })).to.equal('email')
-  })
-
-  it('aud: the audience itself or an array holding it', () => {
-    expect(audienceMatches('A', 'A')).to.equal(true)
-    expect(audienceMatches(['B', 'A'], 'A')).to.equal(true)
-    expect(audienceMatches(['B'], 'A')).to.equal(false)
-    expect(audienceMatches('AB', 'A')).to.equal(false)
   })
 })

@@ -78,6 +78,34 @@ describe('TokenVerifier', () => {
     })
   }
 
+  // The messages and code callers see, pinned: they stayed the same when jsonwebtoken took over the checks.
+  const messages: Array<[string, () => string, string]> = [
+    ['a token that is not a JWT', () => 'not-a-jwt', 'Access token is not a JWT'],
+    ['HS256', () => jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'a', expiresIn: 60 }), 'Access token algorithm is not RS256'],
+    ['no kid', () => jwt.sign({ sub: 'c1', aud: AUD }, a.privateKey, { algorithm: 'RS256', expiresIn: 60 }), 'Access token has no kid'],
+    ['a foreign key with a known kid', () => sign({}, { ...b, jwk: { ...b.jwk, kid: 'a' } }), 'Access token failed verification: invalid signature'],
+    ['an expired token', () => sign({}, a, { expiresIn: -120 }), 'Access token failed verification: expired'],
+    ['nbf beyond the tolerance', () => sign({ nbf: Math.floor(Date.now() / 1000) + 120 }), 'Access token failed verification: not active yet (nbf)'],
+    ['a wrong audience', () => sign({ aud: 'https://evil.example' }), 'Access token failed verification: audience invalid'],
+    ['no exp', () => jwt.sign({ sub: 'c1', aud: AUD }, a.privateKey, { algorithm: 'RS256', keyid: 'a' }), 'Access token failed verification: no exp claim'],
+    ['a crit header', () => sign({}, a, { header: { alg: 'RS256', kid: 'a', crit: ['x'] } }), 'Access token failed verification: critical header extensions (crit) are not supported'],
+    ['no sub', () => jwt.sign({ aud: AUD }, a.privateKey, { algorithm: 'RS256', keyid: 'a', expiresIn: 60 }), 'Access token has no sub claim'],
+    ['an unknown kid', () => sign({}, { ...b, jwk: { ...b.jwk, kid: 'zzz' } }), 'No signing key in the key set matches the access token'],
+  ]
+  for (const [label, make, message] of messages) {
+    it(`refuses ${label} with the message "${message}" and code ERR_DINTERO_TOKEN_INVALID`, async () => {
+      const err = await rejection(verifier.verify(make()))
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect(err).to.include({ message, code: 'ERR_DINTERO_TOKEN_INVALID', status: 502 })
+    })
+  }
+
+  it('refuses an issuer outside the configured ones with the message "…: issuer invalid"', async () => {
+    const strict = new TokenVerifier({ audience: AUD, issuer: ['https://T12345678@api.dintero.com'], clockTolerance: 0, jwksCacheMaxAge: 1000, jwksRequestsPerMinute: 10 }, async () => served)
+    const err = await rejection(strict.verify(sign({ iss: 'https://evil.example' })))
+    expect(err).to.include({ message: 'Access token failed verification: issuer invalid', code: 'ERR_DINTERO_TOKEN_INVALID' })
+  })
+
   it('does not fetch keys for a token with the wrong algorithm', async () => {
     await rejection(verifier.verify(jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'zzz', expiresIn: 60 })))
     expect(fetches).to.equal(0)
