@@ -39,7 +39,7 @@ export async function openSessionStore(redisUrl: string | undefined, warn: (line
     store: new RedisStore({ client, prefix: 'passport-dintero-example:sess:' }),
     rateLimitStore: (name) =>
       new RateLimitRedisStore({
-        sendCommand: (...args: string[]) => client.sendCommand(args) as Promise<RedisReply>,
+        sendCommand: (...args: string[]) => client.sendCommand<RedisReply>(args),
         prefix: `passport-dintero-example:rl:${name}:`,
       }),
     description: 'Redis',

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai'
 import { DinteroPasswordStrategy, type DinteroStrategyOptions } from '../../lib/index.js'
-import { DinteroEmulator, SCOPE_LOGIN, SCOPE_READ_ACCOUNTS, type UnknownResetStatus } from '../../lib/testing/index.js'
+import { type DinteroEmulator, SCOPE_LOGIN, SCOPE_READ_ACCOUNTS, type UnknownResetStatus } from '../../lib/testing/index.js'
 import { KARI, startEmulator, strategyOptions, useEmulator } from '../support/emulator.js'
 import { rejection } from '../support/rejection.js'
 

@@ -7,7 +7,6 @@
 import { expect } from 'chai'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { DinteroPasswordStrategy } from '../../lib/index.js'
-import { emulatorStrategyOptions } from '../../example-app/demo.js'
 import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
 import { csrfFrom, startExample } from '../support/example-app.js'
 import { renderAll } from '../support/secrets.js'
@@ -72,7 +71,7 @@ describe('security: secrets under DEBUG=*', function () {
     const badName = 'reset-password-9932'
     for (const value of [newPassword, badName]) evidence.secrets.add('password', value)
     // The app's strategy talks to this suite's emulator (faults and emails are read there).
-    const app = await startExample({ dintero: { ...emulatorStrategyOptions(emu), timeout: 300 }, accountRateLimit: { limit: 100 } })
+    const app = await startExample({ dintero: strategyOptions(emu, { timeout: 300 }), accountRateLimit: { limit: 100 } })
     try {
       const post = async (path: string, form: Record<string, string>) => {
         const browser = app.browser()
