@@ -23,7 +23,7 @@ export interface OpenedStore {
 
 /** Shown when no `REDIS_URL` is set. */
 export const MEMORY_STORE_WARNING =
-  'REDIS_URL is not set: sessions live in this process\'s memory (development only: lost on restart, not shared between instances, never freed early)'
+  'REDIS_URL is not set: sessions and rate limits live in this process\'s memory (development only: lost on restart, not shared between instances, never freed early)'
 
 /** Connects to Redis at `redisUrl` (e.g. `redis://localhost:6379`), or falls back to the memory store. */
 export async function openSessionStore(redisUrl: string | undefined, warn: (line: string) => void = console.warn): Promise<OpenedStore> {
