@@ -198,9 +198,11 @@ export class DinteroClient {
 
   /**
    * Asks Dintero to email the customer a link to change the password (`customers/change_password`).
-   * Resolves `'sent'` on a 2xx and `'refused'` on 400/401/404, which may mean there is no such customer:
-   * the caller must answer both alike. 403 (the client lacks scope `write:accounts:/auth/users`) rejects
-   * with {@link ClientAuthenticationError}; anything else with the usual typed errors.
+   * Resolves `'sent'` on a 2xx and `'refused'` on 400/401/403/404, any of which may mean there is no
+   * such customer (its login answers all four for refused customers): the caller must answer both alike.
+   * A 403 may also mean the client lacks scope `write:accounts:/auth/users`, but rejecting on it would
+   * tell addresses apart whenever Dintero's 403 is about the customer. Anything else rejects with the
+   * usual typed errors.
    *
    * Exactly one call, whatever the answer: unlike {@link _withClientToken}, a 401 is not followed by a
    * probe of the client token on the way, since a 401 may be Dintero's "no such customer" and an extra
@@ -218,8 +220,7 @@ export class DinteroClient {
     })
     if (res.status >= 200 && res.status < 300) return 'sent'
     if (res.status === 401) this._probeLater(token)
-    if (res.status === 400 || res.status === 401 || res.status === 404) return 'refused'
-    if (res.status === 403) throw clientRefused(res, 'password reset', 'write:accounts:/auth/users')
+    if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 404) return 'refused'
     throw unexpectedAnswer(res, 'password reset')
   }
 

@@ -165,15 +165,16 @@ export class DinteroPasswordStrategy extends Strategy {
    * (checked as on the sign-in form; nothing reaches Dintero otherwise).
    *
    * Whether the address has an account never shows: a known and an unknown address resolve to the same
-   * result with the same message (Dintero's 400/401/404 for an unknown customer are answered like its
-   * 204), after the same single call to Dintero. Only trouble that has nothing to do with the address
-   * rejects.
+   * result with the same message (Dintero's 400/401/403/404, any of which may mean "no such customer", are
+   * answered like its 204), after the same single call to Dintero. Only trouble that has nothing to do
+   * with the address rejects. So a client without scope `write:accounts:/auth/users` (a 403) resolves
+   * neutrally and no email arrives; sign-in, which needs the same scope, fails for it as well.
    *
    * @param email - What the person typed (any value: a non-string is refused as invalid).
    * @returns `{ requested: true, message }` once Dintero has the request, known address or not;
    *   `{ requested: false, reason: 'invalid', message }` when the input is not an email address.
-   * @throws `ClientAuthenticationError` (500) when Dintero refuses the API client (a 403: scope
-   *   `write:accounts:/auth/users` missing; or bad client credentials). `RateLimitedError` (429),
+   * @throws `ClientAuthenticationError` (500) when Dintero refuses the client credentials (the client
+   *   token call). `RateLimitedError` (429),
    *   `UpstreamUnavailableError` (503), `UpstreamTimeoutError` (504, after option `timeout`),
    *   `UpstreamError` (502) when Dintero cannot answer.
    *

@@ -31,9 +31,10 @@ export const DEFAULT_CLIENT_SCOPES: readonly string[] = Object.freeze([
 
 /**
  * What `customers/change_password` answers for an address without an account. Dintero does not say:
- * `204` as for a known one, or `400`, `401` or `404` (`NOT FOUND`, as its login does).
+ * `204` as for a known one, or `400`, `401`, `403` or `404` (`NOT FOUND`, as its login does). Its login
+ * answers 400/401/403/404 for refused customers, so each is a possible reading here too.
  */
-export type UnknownResetStatus = 204 | 400 | 401 | 404;
+export type UnknownResetStatus = 204 | 400 | 401 | 403 | 404;
 
 /** A one-time code the emulator "sent". */
 export interface MfaCodeMessage {
@@ -146,7 +147,7 @@ export function resolveOptions(options: DinteroEmulatorOptions = {}): ResolvedOp
     mfaCodeTtl: positive('mfaCodeTtl', options.mfaCodeTtl ?? 300),
     onMfaCode: options.onMfaCode,
     onPasswordResetEmail: options.onPasswordResetEmail,
-    unknownResetStatus: oneOf('unknownResetStatus', options.unknownResetStatus ?? 404, [204, 400, 401, 404] as const),
+    unknownResetStatus: oneOf('unknownResetStatus', options.unknownResetStatus ?? 404, [204, 400, 401, 403, 404] as const),
   };
 }
 

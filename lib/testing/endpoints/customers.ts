@@ -43,7 +43,7 @@ export function changePassword(ctx: EndpointContext, req: EndpointRequest): Repl
     const status = ctx.options.unknownResetStatus;
     if (status === 204) return noContent();
     if (status === 404) return errorReply(404, 'NOT FOUND', 'Customer not found');
-    return errorReply(status, status === 401 ? 'unauthorized' : 'bad_request', 'Customer not found');
+    return errorReply(status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'bad_request', 'Customer not found');
   }
   ctx.sendPasswordResetEmail(ctx.passwordResets.send(user.email, user.id));
   return noContent();
