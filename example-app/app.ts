@@ -2,6 +2,7 @@
  * The example app: a small sign-in site built on passport-dintero, as a user's app would be.
  * `createApp` builds it and never listens (tests and `server.ts` do that).
  */
+import { createHash } from 'node:crypto'
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express'
 import session, { type Store } from 'express-session'
 import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit'
@@ -67,17 +68,19 @@ export interface ExampleAppOptions {
     windowMs?: number
   }
   /**
-   * Rate limit on POST `/signup` and on POST `/forgot-password`, per client IP, each with its own budget.
+   * Rate limit on POST `/signup` and on POST `/forgot-password`, per client IP, each with its own budget;
+   * POST `/forgot-password` per address too (case and spaces aside), so many IPs cannot flood one inbox.
    * Every attempt counts: a sign-up tells whether an address is taken, and each reset sends an email.
    */
   accountRateLimit?: {
-    /** Most attempts per window, for each of the two forms. Default is `5`. */
+    /** Most attempts per window, for each of the two forms (and for each address asking for a reset). Default is `5`. */
     limit?: number
     /** The window, in milliseconds. Default is `900000` (15 minutes). */
     windowMs?: number
   }
   /**
-   * Where the rate limits count, given a name for each limit (`'login'`, `'signup'`, `'reset'`): a new
+   * Where the rate limits count, given a name for each limit (`'login'`, `'signup'`, `'reset'`,
+   * `'reset-address'`): a new
    * express-rate-limit store per call. Default is express-rate-limit's memory store (one per process).
    * With several instances, use a shared store (`npm start` passes rate-limit-redis when `REDIS_URL` is
    * set), or each instance counts on its own.
@@ -188,7 +191,14 @@ export function createApp(options: ExampleAppOptions): express.Express {
     const minutes = Math.max(1, Math.ceil(ms / 60_000))
     return minutes === 1 ? 'a minute' : `${minutes} minutes`
   }
-  const limiter = (name: string, limit: number, window: number, countAll: boolean, onLimit: RequestHandler) =>
+  const limiter = (
+    name: string,
+    limit: number,
+    window: number,
+    countAll: boolean,
+    onLimit: RequestHandler,
+    byKey?: (req: Request) => string | undefined,
+  ) =>
     rateLimit({
       windowMs: window,
       limit,
@@ -196,6 +206,7 @@ export function createApp(options: ExampleAppOptions): express.Express {
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       ...(options.rateLimitStore ? { store: options.rateLimitStore(name) } : {}),
+      ...(byKey ? { keyGenerator: (req: Request) => byKey(req) ?? '', skip: (req: Request) => byKey(req) === undefined } : {}),
       handler: onLimit,
     })
   // Before the CSRF check, so a flood of forged or stale forms counts too. One budget for passwords,
@@ -216,11 +227,17 @@ export function createApp(options: ExampleAppOptions): express.Express {
       showSignup(req, res, 429, { error: `Too many attempts to create an account. Wait ${waitWords(accountWindow)} and try again.` }),
     ),
   )
+  const tooManyResets: RequestHandler = (req, res) =>
+    showForgot(req, res, 429, { error: `Too many requests for a new password. Wait ${waitWords(accountWindow)} and try again.` })
+  // Per IP, and per address as well: otherwise many IPs could flood one inbox. Every request counts,
+  // known address or not, so no counter tells them apart. The key is a hash: no address in the store.
   app.post(
     '/forgot-password',
-    limiter('reset', accountLimit.limit ?? 5, accountWindow, true, (req, res) =>
-      showForgot(req, res, 429, { error: `Too many requests for a new password. Wait ${waitWords(accountWindow)} and try again.` }),
-    ),
+    limiter('reset', accountLimit.limit ?? 5, accountWindow, true, tooManyResets),
+    limiter('reset-address', accountLimit.limit ?? 5, accountWindow, true, tooManyResets, (req) => {
+      const email = formText(req.body, 'email').trim().toLowerCase()
+      return email === '' ? undefined : createHash('sha256').update(email).digest('base64url')
+    }),
   )
   app.use(
     requireCsrfToken((req, res) =>

@@ -95,6 +95,30 @@ describe('example app: forgot password and sign-up pages', () => {
       }
     })
 
+    it('rate limits requests per address too, whatever its case or spaces, so many IPs cannot flood one inbox', async () => {
+      // Behind a proxy every client has its own IP; each of them has budget left, the address has not.
+      const limited = await startExample({ trustProxy: 1, accountRateLimit: { limit: 2, windowMs: 60_000 } })
+      try {
+        const fromIp = async (ip: string, email: string) => {
+          const browser = limited.browser()
+          const page = await browser.request('/forgot-password', { headers: { 'x-forwarded-for': ip } })
+          return browser.request('/forgot-password', { form: { _csrf: csrfFrom(page.text), email }, headers: { 'x-forwarded-for': ip } })
+        }
+        expect((await fromIp('198.51.100.1', DEMO_USER.email)).status).to.equal(200)
+        expect((await fromIp('198.51.100.2', ` ${DEMO_USER.email.toUpperCase()} `)).status).to.equal(200)
+        const third = await fromIp('198.51.100.3', DEMO_USER.email)
+        expect(third.status).to.equal(429)
+        expect(alertFrom(third.text)).to.equal('Too many requests for a new password. Wait a minute and try again.')
+        expect(limited.emulator.passwordResetEmails).to.have.length(2)
+        // An unknown address counts exactly alike (no counter tells them apart), and other addresses go on.
+        expect((await fromIp('198.51.100.4', 'nobody@example.com')).status).to.equal(200)
+        expect((await fromIp('198.51.100.5', 'nobody@example.com')).status).to.equal(200)
+        expect((await fromIp('198.51.100.6', 'Nobody@Example.com')).status).to.equal(429)
+      } finally {
+        await limited.close()
+      }
+    })
+
     it('shows the friendly 503 page when Dintero is down', async () => {
       app.emulator.fault('change_password', { status: 503, times: 1 })
       const res = await postForm(app.browser(), '/forgot-password', { email: DEMO_USER.email })
