@@ -38,9 +38,9 @@ export interface DinteroNewCustomer {
   username: string
   /** The password, 4 to 255 characters. Required. Never logged. */
   password: string
-  /** Sent as `first_name`, trimmed, at most 100 characters. Default: not sent. */
+  /** Sent as `first_name`, trimmed, at most 100 characters, without control characters or line breaks (U+2028/U+2029 included). Default: not sent. */
   firstName?: string | undefined
-  /** Sent as `last_name`, trimmed, at most 100 characters. Default: not sent. */
+  /** Sent as `last_name`, as `firstName` is. Default: not sent. */
   lastName?: string | undefined
   /** Sent as `company`; Dintero requires it when the strategy's `userType` is `'company'`. Default: not sent. */
   company?: Record<string, unknown> | undefined
@@ -88,8 +88,8 @@ export const CUSTOMER_MESSAGES = {
 } as const
 
 const MAX_NAME = 100
-// No control characters (line breaks, NUL…) in a name.
-const NAME = /^[^\p{Cc}]*$/u
+// No control characters (line breaks, NUL…) in a name, nor Unicode's line and paragraph separators.
+const NAME = /^[^\p{Cc}\p{Zl}\p{Zp}]*$/u
 
 const log = logger('customers')
 

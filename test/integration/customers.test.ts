@@ -199,6 +199,9 @@ describe('strategy.createCustomer', () => {
       [{ username: '', password: '' }, ['username', 'password']],
       [{ username: 'a@example.no', password: 'long-enough', firstName: 'x'.repeat(101) }, ['firstName']],
       [{ username: 'a@example.no', password: 'long-enough', lastName: 'two\nlines' }, ['lastName']],
+      // Unicode's own line and paragraph separators are line breaks too (not control characters).
+      [{ username: 'a@example.no', password: 'long-enough', firstName: 'two\u2028lines' }, ['firstName']],
+      [{ username: 'a@example.no', password: 'long-enough', lastName: 'two\u2029paragraphs' }, ['lastName']],
       [{ username: 42, password: 'long-enough' } as never, ['username', 'password']],
     ]
     for (const [input, fields] of cases) {
