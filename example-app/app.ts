@@ -307,7 +307,7 @@ export function createApp(options: ExampleAppOptions): express.Express {
   app.post('/signup', (req, res, next) => {
     const username = formText(req.body, 'email')
     const password = formText(req.body, 'password')
-    const values = { firstName: formText(req.body, 'first_name').slice(0, 100), lastName: formText(req.body, 'last_name').slice(0, 100), username }
+    const values = { firstName: formText(req.body, 'first_name'), lastName: formText(req.body, 'last_name'), username }
     strategy
       .createCustomer({ username, password, firstName: values.firstName, lastName: values.lastName })
       .then((result) => {

@@ -180,6 +180,8 @@ describe('example app: forgot password and sign-up pages', () => {
         [{ email: 'kari@example.no', password: 'abc' }, 'Password must be 4 to 255 characters.'],
         [{ email: 'not an address', password: 'long-enough' }, 'Enter a valid email address or a phone number in international format (e.g. +4791234567).'],
         [{ email: 'kari@example.no', password: 'long-enough', first_name: 'a\nb' }, 'Names can be at most 100 characters, on one line.'],
+        // Refused, not cut to 100 characters and created with a name nobody typed.
+        [{ email: 'kari@example.no', password: 'long-enough', last_name: 'x'.repeat(101) }, 'Names can be at most 100 characters, on one line.'],
       ]
       for (const [form, message] of cases) {
         const res = await postForm(app.browser(), '/signup', form)
