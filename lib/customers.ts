@@ -105,8 +105,9 @@ export async function requestPasswordReset(client: DinteroClient, email: unknown
     return { requested: false, reason: 'invalid', message: RESET_MESSAGES.email }
   }
   const started = performance.now()
-  // 'sent' and 'refused' (which may mean "no such customer") end alike: neither the result nor the
-  // log line tells them apart, and both took the same one call.
+  // 'sent' and 'refused' (which may mean "no such customer") end alike: neither the result nor this
+  // log line tells them apart, and both took the same one call. (The http namespace's line shows
+  // Dintero's status, never the address: for whoever runs the app, diagnosing Dintero.)
   await client.requestPasswordReset(ident.value)
   if (log.enabled) log('password reset passed on to Dintero in %dms', Math.round(performance.now() - started))
   return REQUESTED
