@@ -2,9 +2,10 @@
  * The example app: a small sign-in site built on passport-dintero, as a user's app would be.
  * `createApp` builds it and never listens (tests and `server.ts` do that).
  */
+import { createHash } from 'node:crypto'
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express'
 import session, { type Store } from 'express-session'
-import { rateLimit } from 'express-rate-limit'
+import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit'
 import helmet from 'helmet'
 import passport from 'passport'
 import {
@@ -17,14 +18,16 @@ import {
   serializeUser,
 } from 'passport-dintero'
 import { csrfToken, requireCsrfToken } from './csrf.js'
-import { describeCodeFailure, describeLoginFailure, isUpstreamError, type LoginFailure } from './login-failure.js'
+import { describeCodeFailure, describeLoginFailure, describeSignupRefusal, isUpstreamError, type LoginFailure } from './login-failure.js'
 import { accountPage } from './views/account.js'
 import { type CodeView, codePage } from './views/code.js'
 import { errorPage, type ErrorView } from './views/error.js'
+import { forgotPasswordPage, type ForgotPasswordView } from './views/forgot-password.js'
 import { homePage } from './views/home.js'
 import type { SafeHtml } from './views/html.js'
 import type { PageContext } from './views/layout.js'
 import { type DemoCredentials, loginPage, type LoginView } from './views/login.js'
+import { signupPage, type SignupView } from './views/signup.js'
 import { FAVICON } from './views/favicon.js'
 import { STYLES } from './views/styles.js'
 
@@ -64,6 +67,25 @@ export interface ExampleAppOptions {
     /** The window, in milliseconds. Default is `900000` (15 minutes). */
     windowMs?: number
   }
+  /**
+   * Rate limit on POST `/signup` and on POST `/forgot-password`, per client IP, each with its own budget;
+   * POST `/forgot-password` per address too (case and spaces aside), so many IPs cannot flood one inbox.
+   * Every attempt counts: a sign-up tells whether an address is taken, and each reset sends an email.
+   */
+  accountRateLimit?: {
+    /** Most attempts per window, for each of the two forms (and for each address asking for a reset). Default is `5`. */
+    limit?: number
+    /** The window, in milliseconds. Default is `900000` (15 minutes). */
+    windowMs?: number
+  }
+  /**
+   * Where the rate limits count, given a name for each limit (`'login'`, `'signup'`, `'reset'`,
+   * `'reset-address'`): a new
+   * express-rate-limit store per call. Default is express-rate-limit's memory store (one per process).
+   * With several instances, use a shared store (`npm start` passes rate-limit-redis when `REDIS_URL` is
+   * set), or each instance counts on its own.
+   */
+  rateLimitStore?: (name: string) => RateLimitStore
   /** Demo credentials to show on the sign-in page; set in emulator mode only. Default is none. */
   demo?: DemoCredentials
   /** Demo credentials of a customer who signs in with a one-time code; emulator mode only. Default is none. */
@@ -115,6 +137,9 @@ export function createApp(options: ExampleAppOptions): express.Express {
     send(res, status, codePage(pageContext(req), { ...view, channel, resendsLeft, emulator: options.demo !== undefined }))
   }
   const showCodeFailure = (req: Request, res: Response, failure: LoginFailure) => showCode(req, res, failure.status, { error: failure.message })
+  const showForgot = (req: Request, res: Response, status: number, view: Omit<ForgotPasswordView, 'emulator'>) =>
+    send(res, status, forgotPasswordPage(pageContext(req), { ...view, emulator: options.demo !== undefined }))
+  const showSignup = (req: Request, res: Response, status: number, view: SignupView) => send(res, status, signupPage(pageContext(req), view))
 
   const app = express()
   app.set('trust proxy', options.trustProxy ?? false)
@@ -162,22 +187,56 @@ export function createApp(options: ExampleAppOptions): express.Express {
 
   const loginLimit = options.loginRateLimit ?? {}
   const windowMs = loginLimit.windowMs ?? 15 * 60 * 1000
+  const waitWords = (ms: number) => {
+    const minutes = Math.max(1, Math.ceil(ms / 60_000))
+    return minutes === 1 ? 'a minute' : `${minutes} minutes`
+  }
+  const limiter = (
+    name: string,
+    limit: number,
+    window: number,
+    countAll: boolean,
+    onLimit: RequestHandler,
+    byKey?: (req: Request) => string | undefined,
+  ) =>
+    rateLimit({
+      windowMs: window,
+      limit,
+      skipSuccessfulRequests: !countAll,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      ...(options.rateLimitStore ? { store: options.rateLimitStore(name) } : {}),
+      ...(byKey ? { keyGenerator: (req: Request) => byKey(req) ?? '', skip: (req: Request) => byKey(req) === undefined } : {}),
+      handler: onLimit,
+    })
   // Before the CSRF check, so a flood of forged or stale forms counts too. One budget for passwords,
   // codes and resends: refused codes count like refused passwords.
   app.post(
     ['/login', MFA_PATH, `${MFA_PATH}/resend`],
-    rateLimit({
-      windowMs,
-      limit: loginLimit.limit ?? 10,
-      skipSuccessfulRequests: true,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      handler: (req, res) => {
-        const minutes = Math.max(1, Math.ceil(windowMs / 60_000))
-        showLogin(req, res, 429, {
-          error: `Too many sign-in attempts. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
-        })
-      },
+    limiter('login', loginLimit.limit ?? 10, windowMs, false, (req, res) =>
+      showLogin(req, res, 429, { error: `Too many sign-in attempts. Wait ${waitWords(windowMs)} and try again.` }),
+    ),
+  )
+  // Every sign-up counts (each one can tell whether an address is taken), and every reset request
+  // (each one sends an email): a budget of their own, so they never lock anyone out of signing in.
+  const accountLimit = options.accountRateLimit ?? {}
+  const accountWindow = accountLimit.windowMs ?? 15 * 60 * 1000
+  app.post(
+    '/signup',
+    limiter('signup', accountLimit.limit ?? 5, accountWindow, true, (req, res) =>
+      showSignup(req, res, 429, { error: `Too many attempts to create an account. Wait ${waitWords(accountWindow)} and try again.` }),
+    ),
+  )
+  const tooManyResets: RequestHandler = (req, res) =>
+    showForgot(req, res, 429, { error: `Too many requests for a new password. Wait ${waitWords(accountWindow)} and try again.` })
+  // Per IP, and per address as well: otherwise many IPs could flood one inbox. Every request counts,
+  // known address or not, so no counter tells them apart. The key is a hash: no address in the store.
+  app.post(
+    '/forgot-password',
+    limiter('reset', accountLimit.limit ?? 5, accountWindow, true, tooManyResets),
+    limiter('reset-address', accountLimit.limit ?? 5, accountWindow, true, tooManyResets, (req) => {
+      const email = formText(req.body, 'email').trim().toLowerCase()
+      return email === '' ? undefined : createHash('sha256').update(email).digest('base64url')
     }),
   )
   app.use(
@@ -221,6 +280,50 @@ export function createApp(options: ExampleAppOptions): express.Express {
       req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/account')))
     }) as RequestHandler
     authenticate(req, res, next)
+  })
+
+  app.get('/forgot-password', (req, res) => {
+    if (isDinteroUser(req.user)) return res.redirect('/account')
+    showForgot(req, res, 200, {})
+  })
+
+  app.post('/forgot-password', (req, res, next) => {
+    const email = formText(req.body, 'email')
+    strategy.requestPasswordReset(email).then((result) => {
+      if (!result.requested) {
+        const error = email.trim() === '' ? 'Enter the email address of your account.' : 'Enter a valid email address, e.g. you@example.com.'
+        return showForgot(req, res, 400, { error, email })
+      }
+      // The same page and words whether or not the address has an account: nothing here tells them apart.
+      showForgot(req, res, 200, { notice: result.message })
+    }, next)
+  })
+
+  app.get('/signup', (req, res) => {
+    if (isDinteroUser(req.user)) return res.redirect('/account')
+    showSignup(req, res, 200, {})
+  })
+
+  app.post('/signup', (req, res, next) => {
+    const username = formText(req.body, 'email')
+    const password = formText(req.body, 'password')
+    const values = { firstName: formText(req.body, 'first_name'), lastName: formText(req.body, 'last_name'), username }
+    strategy
+      .createCustomer({ username, password, firstName: values.firstName, lastName: values.lastName })
+      .then((result) => {
+        if (!result.created) {
+          const failure = describeSignupRefusal(result, { username: username.trim() !== '', password: password !== '' })
+          return showSignup(req, res, failure.status, { error: failure.message, values })
+        }
+        // The new customer signs in exactly as at POST /login: the same strategy with the same form, so
+        // the token is verified and the session regenerated. No shortcut from "created" to "signed in".
+        const authenticate = auth.authenticate(strategy.name, (err: unknown, user: Express.User | false | null) => {
+          if (err) return next(err)
+          if (!user) return showLogin(req, res, 200, { notice: 'Your account was created. Sign in with your new password.', username })
+          req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect(303, '/account')))
+        }) as RequestHandler
+        authenticate(req, res, next)
+      }, next)
   })
 
   if (dintero.mfa !== 'off') {
@@ -285,13 +388,24 @@ export function createApp(options: ExampleAppOptions): express.Express {
 
   const onError: ErrorRequestHandler = (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err)
+    const accountPage = req.path === '/signup' || req.path === '/forgot-password'
     if (isUpstreamError(err)) {
       log(`example-app: Dintero is unavailable: ${describeError(err)}`)
       return showError(req, res, {
         status: 503,
-        title: 'Sign-in is unavailable right now',
-        message: 'We could not reach Dintero, which checks your password. Your account is fine. Please try again in a few minutes.',
-        next: { href: '/login', label: 'Try again' },
+        title: accountPage ? 'This is unavailable right now' : 'Sign-in is unavailable right now',
+        message: accountPage
+          ? 'We could not reach Dintero, which keeps the customer accounts. Please try again in a few minutes.'
+          : 'We could not reach Dintero, which checks your password. Your account is fine. Please try again in a few minutes.',
+        next: { href: accountPage ? req.path : '/login', label: 'Try again' },
+      })
+    }
+    if ((err as { code?: unknown } | null)?.code === 'ERR_DINTERO_RATE_LIMITED') {
+      return showError(req, res, {
+        status: 429,
+        title: 'Too many attempts',
+        message: 'Dintero is getting too many requests right now. Wait a minute and try again.',
+        next: { href: accountPage ? req.path : '/login', label: 'Try again' },
       })
     }
     const status = (err as { status?: unknown } | null)?.status
@@ -308,6 +422,12 @@ export function createApp(options: ExampleAppOptions): express.Express {
   }
   app.use(onError)
   return app
+}
+
+/** A text field of the form: own properties only, a string or nothing, bounded. */
+function formText(body: unknown, name: string): string {
+  const value = typeof body === 'object' && body !== null && Object.hasOwn(body, name) ? (body as Record<string, unknown>)[name] : undefined
+  return typeof value === 'string' ? value.slice(0, 1000) : ''
 }
 
 /**

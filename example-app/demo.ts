@@ -3,7 +3,7 @@
  * one-time code), so the app runs offline.
  */
 import type { DinteroStrategyOptions } from 'passport-dintero'
-import { DinteroEmulator, type DinteroEmulatorOptions, type MfaCodeMessage } from 'passport-dintero/testing'
+import { DinteroEmulator, type DinteroEmulatorOptions, type MfaCodeMessage, type PasswordResetEmail } from 'passport-dintero/testing'
 import type { DemoCredentials } from './views/login.js'
 
 /** The demo customer. A throwaway password that only the emulator knows. */
@@ -31,6 +31,11 @@ export const DEMO_MFA_CREDENTIALS: DemoCredentials = { username: DEMO_MFA_USER.e
 /** A code the emulator "sent", as the message would read: `SMS to +4740000001: your code is 123456`. */
 export function describeSentCode(message: MfaCodeMessage): string {
   return `${message.channel === 'sms' ? 'SMS' : 'Email'} to ${message.ident}: your code is ${message.code}`
+}
+
+/** A password-reset email the emulator "sent", as it would read in the customer's inbox. */
+export function describeResetEmail(email: PasswordResetEmail): string {
+  return [`Email to ${email.to}`, `Subject: ${email.subject}`, '', email.text].join('\n')
 }
 
 /** Starts an emulator on loopback (a free port unless `options.port`) with the demo customers in it. */

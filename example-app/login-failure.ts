@@ -2,7 +2,7 @@
  * Turns what the strategy says about a refused sign-in, or an error on the way, into words for the
  * person at the keyboard and the status the page is sent with.
  */
-import type { DinteroFailureInfo } from 'passport-dintero'
+import type { DinteroCreateCustomerResult, DinteroFailureInfo } from 'passport-dintero'
 
 /** What the sign-in page shows after a refusal. */
 export interface LoginFailure {
@@ -89,4 +89,26 @@ const UPSTREAM_CODES = new Set(['ERR_DINTERO_UPSTREAM', 'ERR_DINTERO_UNAVAILABLE
 export function isUpstreamError(err: unknown): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
   return typeof code === 'string' && UPSTREAM_CODES.has(code)
+}
+
+/** What the sign-up page shows after `createCustomer` refused (the strategy's result, without the success). */
+export type SignupRefusal = Extract<DinteroCreateCustomerResult, { created: false }>
+
+/** Maps a refused sign-up onto a message and a status. */
+export function describeSignupRefusal(refusal: SignupRefusal, filled: FilledIn): LoginFailure {
+  if (refusal.reason === 'duplicate') {
+    // Necessarily tells that the address has an account: the route is rate limited for that reason.
+    return {
+      status: 409,
+      message: 'There is already an account for this email address or phone number. Sign in, or use "Forgot your password?".',
+    }
+  }
+  if (!filled.username && !filled.password) return { status: 400, message: 'Enter your email address or phone number and a password.' }
+  if (!filled.username) return { status: 400, message: 'Enter your email address or phone number.' }
+  if (!filled.password) return { status: 400, message: 'Choose a password.' }
+  if (refusal.fields.includes('firstName') || refusal.fields.includes('lastName')) {
+    return { status: 400, message: 'Names can be at most 100 characters, on one line.' }
+  }
+  // The strategy's own validation messages are written for people (e.g. the phone number format).
+  return { status: 400, message: sentence(refusal.message) }
 }

@@ -8,14 +8,19 @@ import type { AddressInfo } from 'node:net'
 import type { DinteroEmulator } from 'passport-dintero/testing'
 import { createApp, describeError } from './app.js'
 import { ConfigError, readConfig } from './config.js'
-import { DEMO_CREDENTIALS, DEMO_MFA_CREDENTIALS, describeSentCode, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
+import { DEMO_CREDENTIALS, DEMO_MFA_CREDENTIALS, describeResetEmail, describeSentCode, emulatorStrategyOptions, startDemoEmulator } from './demo.js'
 import { openSessionStore } from './session-store.js'
 
 async function main(): Promise<void> {
   const config = readConfig(process.env)
   let emulator: DinteroEmulator | undefined
-  // Offline, the "SMS" or email with the one-time code is this console line.
-  if (!config.dintero) emulator = await startDemoEmulator({ onMfaCode: (message) => console.log(describeSentCode(message)) })
+  // Offline, the "SMS" or email with the one-time code, and the password-reset email, are printed here.
+  if (!config.dintero) {
+    emulator = await startDemoEmulator({
+      onMfaCode: (message) => console.log(describeSentCode(message)),
+      onPasswordResetEmail: (email) => console.log(`${describeResetEmail(email)}\n`),
+    })
+  }
 
   if (config.sessionSecret === undefined && config.dintero) {
     console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the server restarts.')
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
   const sessions = await openSessionStore(config.redisUrl)
   const app = createApp({
     ...(sessions.store ? { sessionStore: sessions.store } : {}),
+    ...(sessions.rateLimitStore ? { rateLimitStore: sessions.rateLimitStore } : {}),
     dintero: config.dintero ?? emulatorStrategyOptions(emulator!),
     sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
     secureCookies: config.production,

@@ -52,9 +52,7 @@ export function readCredentials(body: unknown, usernameField: string, passwordFi
     return { ok: false, message: MESSAGES.missing }
   }
   if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) return { ok: false, message: MESSAGES.password }
-  // Bound the work before any regular expression runs on attacker input.
-  if (username.length > 320) return { ok: false, message: MESSAGES.username }
-  const ident = parseIdent(username)
+  const ident = readIdent(username)
   if (!ident) return { ok: false, message: MESSAGES.username }
   return { ok: true, credentials: { ident, password } }
 }
@@ -65,4 +63,11 @@ export function readCredentials(body: unknown, usernameField: string, passwordFi
  */
 export function readCodeStep(body: unknown, codeField: string, passwordField: string): unknown {
   return bodyField(body, passwordField) === undefined ? bodyField(body, codeField) : undefined
+}
+
+/** A username typed into a form (any value), as an email address or E.164 phone number; undefined when it is neither. @internal */
+export function readIdent(username: unknown): Ident | undefined {
+  // Bound the work before any regular expression runs on attacker input.
+  if (typeof username !== 'string' || username.length === 0 || username.length > 320) return undefined
+  return parseIdent(username)
 }

@@ -254,6 +254,58 @@ export class DinteroClient {
     throw unexpectedAnswer(res, 'revoke')
   }
 
+  /**
+   * Asks Dintero to email the customer a link to change the password (`customers/change_password`).
+   * Resolves `'sent'` on a 2xx and `'refused'` on 400/401/403/404, any of which may mean there is no
+   * such customer (its login answers all four for refused customers): the caller must answer both alike.
+   * A 403 may also mean the client lacks scope `write:accounts:/auth/users`, but rejecting on it would
+   * tell addresses apart whenever Dintero's 403 is about the customer. Anything else rejects with the
+   * usual typed errors.
+   *
+   * Exactly one call, whatever the answer: unlike {@link _withClientToken}, a 401 is not followed by a
+   * probe of the client token on the way, since a 401 may be Dintero's "no such customer" and an extra
+   * call would make unknown addresses measurably slower. The probe runs after the answer instead, and
+   * renews a refused token for the next call.
+   */
+  async requestPasswordReset(email: string): Promise<'sent' | 'refused'> {
+    const { token } = await this._tokens.get()
+    const res = await this._http.send({
+      what: 'password reset',
+      method: 'POST',
+      path: `${this._prefix}/customers/change_password`,
+      body: { email, audience: this._options.audience, type: this._options.userType },
+      headers: { authorization: `Bearer ${token}` },
+    })
+    if (res.status >= 200 && res.status < 300) return 'sent'
+    if (res.status === 401) this._probeLater(token)
+    if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 404) return 'refused'
+    throw unexpectedAnswer(res, 'password reset')
+  }
+
+  /** Probes `token` off the request path and renews it when Dintero refuses it; never rejects. */
+  private _probeLater(token: string): void {
+    void this._tokenRefused(token)
+      .then((refused) => (refused ? this._tokens.renewAfterRefusal(token) : undefined))
+      .catch(() => undefined)
+  }
+
+  /**
+   * Creates a customer (`customers/users`) with these fields, in Dintero's names. Resolves with the
+   * customer Dintero created, or with why a 400/409 refused it: a duplicate email or phone number (told
+   * by a 409, or by a duplicate-sounding `error.code`/`message`: Dintero documents no code), or invalid
+   * fields (listed when Dintero names them). 401/403 reject with {@link ClientAuthenticationError}.
+   */
+  async createCustomer(fields: Record<string, unknown>): Promise<CreateCustomerAnswer> {
+    const res = await this._withClientToken('create customer', 'POST', '/customers/users', fields)
+    if (res.status === 200 || res.status === 201) return createdCustomer(res)
+    if (res.status === 409 || (res.status === 400 && looksDuplicate(res.body))) return { kind: 'duplicate' }
+    if (res.status === 400) return { kind: 'invalid', fields: invalidFields(res.body) }
+    if (res.status === 401 || res.status === 403) {
+      throw clientRefused(res, 'create customer', 'create:customers:/users (and write:accounts:/auth/users)')
+    }
+    throw unexpectedAnswer(res, 'create customer')
+  }
+
   /** The account's signing keys (Dintero serves a bare array; `{keys}` is read too, see `keySet`). */
   async keys(): Promise<DinteroJwk[]> {
     const res = await this._withClientToken('signing keys', 'GET', KEYS_PATH)
@@ -365,4 +417,50 @@ function parseTokens(res: JsonResponse, what: string): IssuedTokens {
     expiresIn: readExpiresIn(body['expires_in']),
     refreshToken: readRefreshToken(body['refresh_token']),
   }
+}
+
+/** What Dintero answered to creating a customer. @internal */
+export type CreateCustomerAnswer =
+  | { kind: 'created'; customerId: string; customer: Record<string, unknown> }
+  | { kind: 'duplicate' }
+  | { kind: 'invalid'; fields: string[] }
+
+function clientRefused(res: JsonResponse, what: string, scope: string): ClientAuthenticationError {
+  return new ClientAuthenticationError(`Dintero refused this API client the ${what} call (${res.status}); it needs scope ${scope}`, upstreamMeta(res))
+}
+
+// Dintero documents no error code for a duplicate: these words in its code or message are the hint.
+const DUPLICATE_HINT = /duplicate|already|exists|conflict|taken|unique/i
+
+function looksDuplicate(body: unknown): boolean {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error
+  return [error?.code, error?.message].some((text) => typeof text === 'string' && DUPLICATE_HINT.test(text.slice(0, 500)))
+}
+
+/** The field names a 400's `error.errors` lists (bounded, plain names only). */
+function invalidFields(body: unknown): string[] {
+  const errors = (body as { error?: { errors?: unknown } } | undefined)?.error?.errors
+  if (!Array.isArray(errors)) return []
+  const names = errors
+    .slice(0, 20)
+    .map((e) => (e as { field?: unknown } | null)?.field)
+    .filter((f): f is string => typeof f === 'string' && /^[A-Za-z0-9_.[\]-]{1,64}$/.test(f))
+  return [...new Set(names)]
+}
+
+/** Fields of Dintero's customer never handed on, whatever it echoes. */
+const SECRET_FIELDS = new Set(['password', 'pin', 'secret'])
+
+function createdCustomer(res: JsonResponse): CreateCustomerAnswer {
+  const body = res.body
+  if (res.notJson || typeof body !== 'object' || body === null || Array.isArray(body)) throw unexpectedAnswer({ ...res, notJson: true }, 'create customer')
+  // The customer at the top level, or wrapped as {customer: …}: the docs show no example.
+  const wrapped = (body as { customer?: unknown }).customer
+  const customer = (typeof wrapped === 'object' && wrapped !== null && !Array.isArray(wrapped) ? wrapped : body) as Record<string, unknown>
+  const customerId = customer['customer_id'] ?? customer['id']
+  if (typeof customerId !== 'string' || customerId.length === 0) {
+    throw new UpstreamError('Dintero create customer call answered without a customer_id', { upstreamStatus: res.status })
+  }
+  const kept = Object.fromEntries(Object.entries(customer).filter(([key]) => !SECRET_FIELDS.has(key)))
+  return { kind: 'created', customerId, customer: kept }
 }

@@ -19,6 +19,7 @@ export type {
   DinteroUserType,
 } from './options.js'
 export type { DinteroMfaPending, DinteroMfaResendResult } from './mfa.js'
+export type { DinteroCreateCustomerResult, DinteroNewCustomer, DinteroPasswordResetResult } from './customers.js'
 export {
   type DinteroTokens,
   type DinteroUser,

@@ -6,6 +6,13 @@
 import type { Request } from 'express'
 import { Strategy } from 'passport-strategy'
 import { readCodeStep, readCredentials } from './credentials.js'
+import {
+  createCustomer,
+  type DinteroCreateCustomerResult,
+  type DinteroNewCustomer,
+  type DinteroPasswordResetResult,
+  requestPasswordReset,
+} from './customers.js'
 import { errorLabel, logger } from './debug.js'
 import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens, UnreadableRefusalError } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
@@ -125,6 +132,60 @@ export class DinteroPasswordStrategy extends Strategy {
       return Promise.reject(new TypeError('DinteroPasswordStrategy.revoke requires a refresh token'))
     }
     return this._client.revoke(refreshToken)
+  }
+
+  /**
+   * "Forgot your password?": asks Dintero to email the customer a link to choose a new password
+   * (`customers/change_password`), with the strategy's client token. The address must be an email address
+   * (checked as on the sign-in form; nothing reaches Dintero otherwise).
+   *
+   * Whether the address has an account never shows: a known and an unknown address resolve to the same
+   * result with the same message (Dintero's 400/401/403/404, any of which may mean "no such customer", are
+   * answered like its 204), after the same single call to Dintero. Only trouble that has nothing to do
+   * with the address rejects. So a client without scope `write:accounts:/auth/users` (a 403) resolves
+   * neutrally and no email arrives; sign-in, which needs the same scope, fails for it as well.
+   *
+   * @param email - What the person typed (any value: a non-string is refused as invalid).
+   * @returns `{ requested: true, message }` once Dintero has the request, known address or not;
+   *   `{ requested: false, reason: 'invalid', message }` when the input is not an email address.
+   * @throws `ClientAuthenticationError` (500) when Dintero refuses the client credentials (the client
+   *   token call). `RateLimitedError` (429),
+   *   `UpstreamUnavailableError` (503), `UpstreamTimeoutError` (504, after option `timeout`),
+   *   `UpstreamError` (502) when Dintero cannot answer.
+   *
+   * @example
+   * ```ts
+   * app.post('/forgot-password', async (req, res, next) => {
+   *   try {
+   *     const result = await strategy.requestPasswordReset(req.body.email)
+   *     res.status(result.requested ? 200 : 400).render('forgot-password', { message: result.message })
+   *   } catch (err) { next(err) }
+   * })
+   * ```
+   */
+  requestPasswordReset(email: string): Promise<DinteroPasswordResetResult> {
+    return requestPasswordReset(this._client, email)
+  }
+
+  /**
+   * "Create an account": creates a Dintero customer with a password (`customers/users`), with the
+   * strategy's client token and `userType`. The username and password are checked exactly as on the
+   * sign-in form (email or E.164 phone number; password 4 to 255 characters); nothing reaches Dintero
+   * when they are not right. Creating a customer does not sign anyone in: send the same form on to
+   * `passport.authenticate()`, so the new customer signs in through the verified path (see the README).
+   *
+   * @param customer - The username, password and optional names of the new customer.
+   * @returns `{ created: true, customerId, customer }`; `{ created: false, reason: 'duplicate', message }`
+   *   when the email address (case-insensitively) or phone number already has an account (this reveals
+   *   that it has one: rate limit sign-up); `{ created: false, reason: 'invalid', message, fields }` when
+   *   a field is refused, here or by Dintero.
+   * @throws `ClientAuthenticationError` (500) when Dintero refuses the API client (401/403: it needs
+   *   scopes `create:customers:/users` and `write:accounts:/auth/users`). `RateLimitedError` (429),
+   *   `UpstreamUnavailableError` (503), `UpstreamTimeoutError` (504), `UpstreamError` (502) when Dintero
+   *   cannot answer.
+   */
+  createCustomer(customer: DinteroNewCustomer): Promise<DinteroCreateCustomerResult> {
+    return createCustomer(this._client, this._options.userType, customer)
   }
 
   /** Called by Passport for each sign-in request. */

@@ -82,7 +82,7 @@ describe('DinteroEmulator', () => {
       const { header, payload } = decode(result.json?.['access_token'] as string);
       expect(header).to.deep.equal({ alg: 'RS256', typ: 'JWT', kid: emu.currentKid });
       expect(payload).to.include({ sub: emu.clientId, aud: emu.audience, iss: emu.issuer });
-      expect(payload['scopes']).to.deep.equal(['write:accounts:/auth/users', 'read:accounts', 'create:accounts:auth:refresh_token']);
+      expect(payload['scopes']).to.deep.equal(['write:accounts:/auth/users', 'read:accounts', 'create:accounts:auth:refresh_token', 'create:customers:/users']);
       expect(payload['exp'] - payload['iat']).to.equal(14400);
       expect(checkSignature(result.json?.['access_token'] as string, await fetchJwks(emu))).to.equal('valid');
     });

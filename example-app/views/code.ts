@@ -47,7 +47,7 @@ export function codePage(ctx: PageContext, view: CodeView): SafeHtml {
   </div>
   ${
     view.emulator
-      ? html`<aside class="demo" aria-label="Demo code"><p>Demo mode: the code is printed in the server's console, where the SMS or email would arrive.</p></aside>`
+      ? html`<div class="demo"><p>Demo mode: the code is printed in the server's console, where the SMS or email would arrive.</p></div>`
       : ''
   }
 </section>`,

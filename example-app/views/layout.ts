@@ -1,5 +1,6 @@
 /**
- * The page frame every view shares: head, header with navigation, main, footer.
+ * The page frame every view shares: head, header with navigation (and the demo-mode banner), main,
+ * footer. Everything on a page is inside one of these landmarks, so assistive technology can reach it all.
  */
 import { html, type SafeHtml } from './html.js'
 
@@ -38,11 +39,13 @@ export function layout(ctx: PageContext, title: string, content: SafeHtml): Safe
 <link rel="stylesheet" href="/styles.css">
 </head>
 <body>
-<header class="site-header">
+<header>
+<div class="site-header">
   <a class="brand" href="/">Dintero sign-in example</a>
-  <nav>${nav}</nav>
-</header>
+  <nav aria-label="Site">${nav}</nav>
+</div>
 ${ctx.emulator ? html`<p class="mode-banner">Demo mode: signing in against the bundled Dintero emulator, not a real Dintero account.</p>` : ''}
+</header>
 <main>
 ${content}
 </main>

@@ -42,9 +42,10 @@ export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
     <input id="password" name="password" type="password" autocomplete="current-password" maxlength="255" required>
     <button type="submit" class="button">Sign in</button>
   </form>
+  <p class="form-links"><a href="/forgot-password">Forgot your password?</a> <a href="/signup">Create an account</a></p>
   ${
     demo
-      ? html`<aside class="demo" aria-label="Demo credentials">
+      ? html`<section class="demo" aria-label="Demo credentials">
     <h2>Demo account</h2>
     <p>Email: <code class="demo-username">${demo.username}</code><br>Password: <code class="demo-password">${demo.password}</code></p>
     ${
@@ -53,7 +54,7 @@ export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
     <p>Email: <code class="demo-mfa-username">${view.demoMfa.username}</code><br>Password: <code class="demo-mfa-password">${view.demoMfa.password}</code><br>The code is printed in the server's console.</p>`
         : ''
     }
-  </aside>`
+  </section>`
       : ''
   }
 </section>`,

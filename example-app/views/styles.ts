@@ -48,5 +48,8 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
   .card { padding: 1.25rem; }
   .site-header { padding: 0.8rem 1rem; }
 }
+.form-links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem 1rem; margin: 1.25rem 0 0; }
+.hint { margin: 0; color: var(--muted); font-size: 0.85rem; }
+input[type="email"] { font: inherit; padding: 0.6rem 0.75rem; border: 1px solid #b9c0cc; border-radius: 8px; background: #fff; }
 .site-footer { padding: 1.25rem; text-align: center; color: var(--muted); font-size: 0.85rem; }
 `

@@ -13,6 +13,7 @@ import { FaultTable, type EmulatorFault } from './faults.js';
 import { KeySet } from './keys.js';
 import { MfaSessionStore } from './mfa-sessions.js';
 import { resolveOptions, type DinteroEmulatorOptions, type MfaCodeMessage, type ResolvedOptions } from './options.js';
+import { PasswordResetStore, type PasswordResetEmail } from './password-resets.js';
 import { PendingTimers } from './pending-timers.js';
 import { RefreshTokenStore } from './refresh-tokens.js';
 import { readJsonBody, type BodyResult } from './request-body.js';
@@ -60,6 +61,7 @@ export class DinteroEmulator {
   private readonly _faults = new FaultTable();
   private readonly _log = new RequestLog();
   private readonly _timers = new PendingTimers();
+  private readonly _passwordResets = new PasswordResetStore();
   private _server: Server | undefined;
   private _context: EndpointContext | undefined;
   private _baseUrl: string | undefined;
@@ -190,6 +192,29 @@ export class DinteroEmulator {
     return this._mfa.lastCode(ident);
   }
 
+  /** Every password-reset email `customers/change_password` "sent", oldest first. */
+  get passwordResetEmails(): PasswordResetEmail[] {
+    return this._passwordResets.emails();
+  }
+
+  /** The last password-reset email sent to this address (case-insensitive). */
+  lastPasswordReset(email: string): PasswordResetEmail | undefined {
+    return this._passwordResets.last(email);
+  }
+
+  /**
+   * Does what the customer does with the emailed link: sets `newPassword` (4 to 255 characters) for the
+   * customer the link (or its token) was sent for. Each link works once; throws for an unknown or used one.
+   */
+  completePasswordReset(linkOrToken: string, newPassword: string): void {
+    if (typeof newPassword !== 'string' || newPassword.length < 4 || newPassword.length > 255) {
+      throw new TypeError('DinteroEmulator.completePasswordReset: the new password must be 4 to 255 characters');
+    }
+    const userId = this._passwordResets.redeem(linkOrToken);
+    if (userId === undefined) throw new Error('DinteroEmulator.completePasswordReset: unknown or already used link');
+    this._users.setPassword(userId, newPassword);
+  }
+
   /** Revokes a refresh token as `/auth/revoke` would. */
   revokeRefreshToken(token: string): void {
     this._refreshTokens.revoke(token);
@@ -236,6 +261,8 @@ export class DinteroEmulator {
           refreshTokens: this._refreshTokens,
           mfa: this._mfa,
           sendMfaCode: (message: MfaCodeMessage) => this._options.onMfaCode?.(message),
+          passwordResets: this._passwordResets,
+          sendPasswordResetEmail: (email: PasswordResetEmail) => this._options.onPasswordResetEmail?.(email),
         };
         resolve(baseUrl);
       });

@@ -15,6 +15,8 @@
  * - `'revoke'`: `POST /auth/revoke`
  * - `'mfa_login'`: `POST /customers/mfa_login`
  * - `'mfa_challenge'`: `POST /auth/mfa/challenge`
+ * - `'change_password'`: `POST /customers/change_password` (the password-reset email)
+ * - `'create_customer'`: `POST /customers/users`
  */
 export type EmulatorEndpoint =
   | 'client_token'
@@ -24,7 +26,9 @@ export type EmulatorEndpoint =
   | 'revoke'
   | 'mfa_login'
   | 'mfa_challenge'
-  | 'mfa_token';
+  | 'mfa_token'
+  | 'change_password'
+  | 'create_customer';
 
 /** Every {@link EmulatorEndpoint}, in a stable order. */
 export const EMULATOR_ENDPOINTS: readonly EmulatorEndpoint[] = Object.freeze([
@@ -36,4 +40,6 @@ export const EMULATOR_ENDPOINTS: readonly EmulatorEndpoint[] = Object.freeze([
   'mfa_login',
   'mfa_challenge',
   'mfa_token',
+  'change_password',
+  'create_customer',
 ]);

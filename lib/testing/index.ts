@@ -9,14 +9,18 @@ export { EMULATOR_ENDPOINTS, type EmulatorEndpoint } from './endpoint-names.js';
 export type { AccessTokenTamper, EmulatorFault } from './faults.js';
 export type { EmulatorJwk } from './keys.js';
 export type { MfaChannel } from './mfa-sessions.js';
+export { PASSWORD_RESET_LINK_BASE, type PasswordResetEmail } from './password-resets.js';
 export {
+  CREATE_CUSTOMER_SCOPES,
   DEFAULT_CLIENT_SCOPES,
+  SCOPE_CREATE_CUSTOMERS,
   SCOPE_LOGIN,
   SCOPE_LOGIN_NO_MFA,
   SCOPE_READ_ACCOUNTS,
   SCOPE_REFRESH_TOKEN,
   type DinteroEmulatorOptions,
   type MfaCodeMessage,
+  type UnknownResetStatus,
 } from './options.js';
 export { MAX_REQUEST_BODY_BYTES } from './request-body.js';
 export type { EmulatorRequest } from './request-log.js';

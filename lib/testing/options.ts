@@ -4,6 +4,7 @@
  * @module
  */
 import type { MfaChannel } from './mfa-sessions.js';
+import type { PasswordResetEmail } from './password-resets.js';
 import type { EmulatorUserInput } from './users.js';
 
 /** Scope that lets a client log customers in with a password (MFA enforced). */
@@ -15,8 +16,25 @@ export const SCOPE_READ_ACCOUNTS = 'read:accounts';
 /** Scope without which logins return no `refresh_token`. */
 export const SCOPE_REFRESH_TOKEN = 'create:accounts:auth:refresh_token';
 
+/** Scope that lets a client create customers (`customers/users`; with a password it also needs {@link SCOPE_LOGIN}). */
+export const SCOPE_CREATE_CUSTOMERS = 'create:customers:/users';
+/** Every scope `customers/users` accepts for creating a customer. */
+export const CREATE_CUSTOMER_SCOPES: readonly string[] = Object.freeze(['admin:customers', 'write:customers', SCOPE_CREATE_CUSTOMERS]);
+
 /** Scopes of the emulated client unless `clientScopes` says otherwise. */
-export const DEFAULT_CLIENT_SCOPES: readonly string[] = Object.freeze([SCOPE_LOGIN, SCOPE_READ_ACCOUNTS, SCOPE_REFRESH_TOKEN]);
+export const DEFAULT_CLIENT_SCOPES: readonly string[] = Object.freeze([
+  SCOPE_LOGIN,
+  SCOPE_READ_ACCOUNTS,
+  SCOPE_REFRESH_TOKEN,
+  SCOPE_CREATE_CUSTOMERS,
+]);
+
+/**
+ * What `customers/change_password` answers for an address without an account. Dintero does not say:
+ * `204` as for a known one, or `400`, `401`, `403` or `404` (`NOT FOUND`, as its login does). Its login
+ * answers 400/401/403/404 for refused customers, so each is a possible reading here too.
+ */
+export type UnknownResetStatus = 204 | 400 | 401 | 403 | 404;
 
 /** A one-time code the emulator "sent". */
 export interface MfaCodeMessage {
@@ -38,7 +56,7 @@ export interface DinteroEmulatorOptions {
   clientSecret?: string;
   /**
    * Scopes of client tokens. Default is {@link DEFAULT_CLIENT_SCOPES}:
-   * `write:accounts:/auth/users`, `read:accounts`, `create:accounts:auth:refresh_token`.
+   * `write:accounts:/auth/users`, `read:accounts`, `create:accounts:auth:refresh_token`, `create:customers:/users`.
    * Without `create:accounts:auth:refresh_token` logins return no refresh token; with
    * `write:accounts:/auth/users/no-mfa` MFA users can use `customers/login`.
    */
@@ -123,6 +141,10 @@ export interface DinteroEmulatorOptions {
   mfaCodeTtl?: number;
   /** Called with every code "sent" by `auth/mfa/challenge`. Default is none. */
   onMfaCode?: (message: MfaCodeMessage) => void;
+  /** Called with every password-reset email "sent" by `customers/change_password`. Default is none. */
+  onPasswordResetEmail?: (email: PasswordResetEmail) => void;
+  /** The answer of `customers/change_password` for an address without an account. Default is `404`. */
+  unknownResetStatus?: UnknownResetStatus;
 }
 
 /** Options with defaults filled in (except `audience`, which needs the port). */
@@ -153,6 +175,8 @@ export interface ResolvedOptions {
   readonly extraClaims: Readonly<Record<string, unknown>>;
   readonly mfaCodeTtl: number;
   readonly onMfaCode: ((message: MfaCodeMessage) => void) | undefined;
+  readonly onPasswordResetEmail: ((email: PasswordResetEmail) => void) | undefined;
+  readonly unknownResetStatus: UnknownResetStatus;
 }
 
 /** Fills defaults in and throws `TypeError` naming the first bad option. */
@@ -192,12 +216,9 @@ export function resolveOptions(options: DinteroEmulatorOptions = {}): ResolvedOp
     extraClaims: claims('extraClaims', options.extraClaims ?? {}),
     mfaCodeTtl: positive('mfaCodeTtl', options.mfaCodeTtl ?? 300),
     onMfaCode: options.onMfaCode,
+    onPasswordResetEmail: options.onPasswordResetEmail,
+    unknownResetStatus: oneOf('unknownResetStatus', options.unknownResetStatus ?? 404, [204, 400, 401, 403, 404] as const),
   };
-}
-
-function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw new TypeError(`DinteroEmulator: ${name} must be one of ${allowed.join(', ')}`);
-  return value as T;
 }
 
 function clientErrorStatus(name: string, value: unknown): number {
@@ -241,4 +262,9 @@ function stringList(name: string, value: unknown): readonly string[] {
     throw new TypeError(`DinteroEmulator: ${name} must be an array of strings`);
   }
   return Object.freeze([...value]);
+}
+
+function oneOf<T>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new TypeError(`DinteroEmulator: ${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
 }

@@ -26,6 +26,11 @@ export function ok(body: JsonObject | readonly unknown[], issuedClaims?: JsonObj
   return issuedClaims ? { status: 200, body, issuedClaims } : { status: 200, body };
 }
 
+/** A 204 reply: no body. */
+export function noContent(): Reply {
+  return { status: 204, body: {} };
+}
+
 /** Dintero's error shape: `{"error":{"code","message","errors"?}}` plus top-level `extra`. */
 export function errorReply(
   status: number,
@@ -65,6 +70,12 @@ export function codeForStatus(status: number): string {
 
 /** Writes a reply as `application/json` with a `Content-Length`. */
 export function writeReply(res: ServerResponse, reply: Reply, extraHeaders?: Readonly<Record<string, string>>): void {
+  if (reply.status === 204) {
+    // No Content means no body, and no Content-Type for one.
+    res.writeHead(204, { 'Cache-Control': 'no-store', ...reply.headers, ...extraHeaders });
+    res.end();
+    return;
+  }
   writeRaw(res, reply.status, JSON.stringify(reply.body), 'application/json', { ...reply.headers, ...extraHeaders });
 }
 

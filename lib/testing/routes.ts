@@ -5,6 +5,7 @@
  * @module
  */
 import { clientCredentials } from './endpoints/client-token.js';
+import { changePassword, createCustomer } from './endpoints/customers.js';
 import type { EndpointHandler } from './endpoints/context.js';
 import { keys } from './endpoints/keys.js';
 import { login } from './endpoints/login.js';
@@ -24,6 +25,8 @@ const ROUTES: Readonly<Record<string, { readonly method: 'GET' | 'POST'; readonl
   'auth/mfa/challenge': { method: 'POST', operation: 'mfa_challenge' },
   'customers/login': { method: 'POST', operation: 'login' },
   'customers/mfa_login': { method: 'POST', operation: 'mfa_login' },
+  'customers/change_password': { method: 'POST', operation: 'change_password' },
+  'customers/users': { method: 'POST', operation: 'create_customer' },
 };
 
 /** The handler of each endpoint. */
@@ -36,6 +39,8 @@ export const HANDLERS: Readonly<Record<EmulatorEndpoint, EndpointHandler>> = {
   revoke,
   mfa_login: mfaLogin,
   mfa_challenge: mfaChallenge,
+  change_password: changePassword,
+  create_customer: createCustomer,
 };
 
 /** A request's route, or the 404/405 to answer. */

@@ -1,6 +1,7 @@
 /**
  * The example app in a real browser: type the demo credentials, land on the account page, sign out;
- * a wrong password shows its message; the MFA demo customer signs in with a one-time code. Screenshots go to test-results/screenshots/.
+ * a wrong password shows its message; the MFA demo customer signs in with a one-time code; a new customer
+ * signs up, out and in again; a reset request shows the neutral message. Screenshots go to test-results/screenshots/.
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -112,6 +113,45 @@ describe('browser: the example app in chromium', function () {
     expect(await page.locator('h1').textContent()).to.equal('Hello, Demo MFA Customer')
     // Only the refused forms themselves (401 wrong code, 429 resend too soon).
     expect(problems.filter((p) => !p.includes('401') && !p.includes('429'))).to.deep.equal([])
+  })
+
+  it('signs a new customer up from the sign-in page, signs out, and signs in again with the new account', async () => {
+    await page.goto(`${app.url}/login`)
+    await page.getByRole('link', { name: 'Create an account' }).click()
+    await page.waitForURL(`${app.url}/signup`)
+    await page.getByLabel('First name').fill('Nora')
+    await page.getByLabel('Last name').fill('Berg')
+    await page.getByLabel('Email address or phone number').fill('nora.berg@example.com')
+    await page.getByLabel('Password').fill('noras-new-password')
+    await shot('signup')
+    await page.locator('main').getByRole('button', { name: 'Create the account' }).click()
+    await page.waitForURL(`${app.url}/account`)
+    expect(await page.locator('h1').textContent()).to.equal('Hello, Nora Berg')
+    await shot('signup-account')
+
+    await page.locator('main').getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL(`${app.url}/login?signed_out`)
+    await typeCredentials('nora.berg@example.com', 'noras-new-password')
+    await page.waitForURL(`${app.url}/account`)
+    expect(await page.locator('h1').textContent()).to.equal('Hello, Nora Berg')
+    expect(problems).to.deep.equal([])
+  })
+
+  it('answers a password-reset request with the neutral message, for a known and an unknown address', async () => {
+    for (const address of [DEMO_USER.email, 'nobody@example.com']) {
+      await page.goto(`${app.url}/login`)
+      await page.getByRole('link', { name: 'Forgot your password?' }).click()
+      await page.waitForURL(`${app.url}/forgot-password`)
+      await page.getByLabel('Email address').fill(address)
+      await page.locator('main').getByRole('button', { name: 'Send the link' }).click()
+      await page.waitForSelector('[role=status]')
+      expect(await page.getByRole('status').textContent()).to.equal(
+        'If there is an account for this email address, we have sent it an email with a link to choose a new password.',
+      )
+    }
+    await shot('forgot-password-sent')
+    expect(app.emulator.passwordResetEmails.map((e) => e.to)).to.deep.equal([DEMO_USER.email])
+    expect(problems).to.deep.equal([])
   })
 
   it('lays the sign-in page out on a phone-sized screen', async () => {

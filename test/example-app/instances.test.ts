@@ -3,6 +3,8 @@
  * processes) on different ports share one real redis-server through REDIS_URL. A session made on one
  * is the same session on the other, whichever instance a request lands on.
  *
+ * The sign-in rate limit counts in the same Redis, so it holds across instances too.
+ *
  * Access tokens live 62 s and refreshTokens' default window is 60 s: a token becomes due about 2 s
  * after sign-in, and a freshly refreshed one is not due, so only the instance that refreshes does.
  */
@@ -113,5 +115,17 @@ describe('example app: two instances sharing Redis sessions', function () {
     // Both the browser's new cookie and the old one (a copy kept elsewhere) are signed out on A.
     expect((await new Browser(a.url, onB.jar).get('/account')).location).to.match(/^\/login/)
     expect((await new Browser(a.url, signedInCookie).get('/account')).location).to.match(/^\/login/)
+  })
+
+  // Last: it spends the sign-in budget of 127.0.0.1 on both instances.
+  it('counts refused sign-ins across instances: 5 on A and 5 on B use up the limit of 10 on both', async function () {
+    const refused = (url: string) => signIn(new Browser(url), KARI.email, 'not-the-password')
+    for (let i = 0; i < 5; i++) {
+      expect((await refused(a.url)).status).to.equal(401)
+      expect((await refused(b.url)).status).to.equal(401)
+    }
+    // Each instance alone saw 5 refusals; only a shared count reaches the limit.
+    expect((await refused(a.url)).status).to.equal(429)
+    expect((await signIn(new Browser(b.url), KARI.email, KARI.password)).status).to.equal(429)
   })
 })

@@ -1,6 +1,7 @@
 /**
  * `npm start`'s server as a process: emulator mode with nothing set, the demo credentials it prints
- * work on the page it serves (the MFA demo customer with the code it prints), it stops on SIGTERM, and
+ * work on the page it serves (the MFA demo customer with the code it prints), it prints the reset email
+ * it "sends", it stops on SIGTERM, and
  * it refuses a broken configuration.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -71,6 +72,25 @@ describe('example app: the server (npm start)', function () {
     const done = await browser.post('/login/mfa', { _csrf: csrfFrom(page.text), code: code! })
     expect(done.location).to.equal('/account')
     expect((await browser.get('/account')).status).to.equal(200)
+  })
+
+  it('prints the password-reset email as it would read, with a link, for the demo customer only', async () => {
+    child = startServer({})
+    const printed = await waitForOutput(child, /Demo sign-in: .+\n/)
+    const url = /Example app: (http:\/\/localhost:\d+)/.exec(printed)![1]!
+    const [, username] = /Demo sign-in: (\S+) \/ (\S+)/.exec(printed)!
+    const ask = async (email: string) => {
+      const browser = new Browser(url)
+      const page = await browser.get('/forgot-password')
+      return browser.post('/forgot-password', { _csrf: csrfFrom(page.text), email })
+    }
+    expect((await ask('nobody@example.com')).status).to.equal(200)
+    const mailed = waitForOutput(child, /Email to \S+\nSubject: .+\n\n[^]*?https:\/\/\S+\n/)
+    expect((await ask(username!)).status).to.equal(200)
+    const email = await mailed
+    expect(email).to.include(`Email to ${username}\nSubject: Choose a new password\n`)
+    expect(email).to.match(/open this link:\nhttps:\/\/emulator\.dintero\.invalid\/reset-password\?token=[\w-]+\n/)
+    expect(email).not.to.include('nobody@example.com')
   })
 
   it('exits with a configuration error naming the missing setting', async () => {

@@ -2,7 +2,7 @@
  * The example app's view helpers: escaping, expiry wording, refusal wording.
  */
 import { expect } from 'chai'
-import { describeCodeFailure, describeLoginFailure, isUpstreamError } from '../../example-app/login-failure.js'
+import { describeCodeFailure, describeLoginFailure, describeSignupRefusal, isUpstreamError } from '../../example-app/login-failure.js'
 import { describeExpiry } from '../../example-app/views/account.js'
 import { escapeHtml, html } from '../../example-app/views/html.js'
 
@@ -26,6 +26,29 @@ describe('example app: views', () => {
       expect(describeExpiry(now + 24 * 3_600_000, now)).to.equal('in 24 hours')
       expect(describeExpiry(now + 3 * 86_400_000, now)).to.equal('in 3 days')
       expect(describeExpiry(now - 1, now)).to.equal('expired')
+    })
+  })
+
+  describe('describeSignupRefusal', () => {
+    const filled = { username: true, password: true }
+    it('words a taken address as a 409, whatever was filled in', () => {
+      const duplicate = { created: false, reason: 'duplicate', message: 'x' } as const
+      expect(describeSignupRefusal(duplicate, filled)).to.deep.equal({
+        status: 409,
+        message: 'There is already an account for this email address or phone number. Sign in, or use "Forgot your password?".',
+      })
+      expect(describeSignupRefusal(duplicate, { username: false, password: false }).status).to.equal(409)
+    })
+    it('words refused fields as a 400: missing ones first, then names, then the strategy\'s own words', () => {
+      const invalid = (message: string, fields: string[]) => ({ created: false, reason: 'invalid', message, fields }) as const
+      expect(describeSignupRefusal(invalid('Missing credentials', ['username', 'password']), { username: false, password: true }).message).to.equal(
+        'Enter your email address or phone number.',
+      )
+      expect(describeSignupRefusal(invalid('x', ['lastName']), filled).message).to.equal('Names can be at most 100 characters, on one line.')
+      expect(describeSignupRefusal(invalid('Password must be 4 to 255 characters', ['password']), filled)).to.deep.equal({
+        status: 400,
+        message: 'Password must be 4 to 255 characters.',
+      })
     })
   })
 

@@ -6,7 +6,10 @@
  */
 import { expect } from 'chai'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
-import { KARI, OLA, startEmulator } from '../support/emulator.js'
+import { DinteroPasswordStrategy } from '../../lib/index.js'
+import { KARI, OLA, startEmulator, strategyOptions } from '../support/emulator.js'
+import { csrfFrom, startExample } from '../support/example-app.js'
+import { renderAll } from '../support/secrets.js'
 import { evidence } from '../support/figures.js'
 import { Probe } from '../support/probe.js'
 
@@ -59,6 +62,50 @@ describe('security: secrets under DEBUG=*', function () {
       await probe.close()
       await impatient.close()
       await wrongClient.close()
+    }
+  })
+
+  it('sign-up and password reset (library and example app) leave no password anywhere', async () => {
+    const newPassword = 'sign-up-password-0451'
+    const tooShortCase = 'x1y'
+    const badName = 'reset-password-9932'
+    for (const value of [newPassword, badName]) evidence.secrets.add('password', value)
+    // The app's strategy talks to this suite's emulator (faults and emails are read there).
+    const app = await startExample({ dintero: strategyOptions(emu, { timeout: 300 }), accountRateLimit: { limit: 100 } })
+    try {
+      const post = async (path: string, form: Record<string, string>) => {
+        const browser = app.browser()
+        const page = await browser.get(path)
+        return browser.post(path, { _csrf: csrfFrom(page.text), ...form })
+      }
+      const statuses = [
+        (await post('/signup', { email: 'secret-case@example.com', password: newPassword, first_name: 'Sec' })).status,
+        (await post('/signup', { email: 'secret-case@example.com', password: newPassword })).status,
+        (await post('/signup', { email: 'not-an-address', password: badName })).status,
+        (await post('/signup', { email: 'short@example.com', password: tooShortCase })).status,
+        (await post('/forgot-password', { email: 'secret-case@example.com' })).status,
+        (await post('/forgot-password', { email: 'nobody@example.com' })).status,
+      ]
+      emu.fault('create_customer', { hang: true, times: 1 })
+      statuses.push((await post('/signup', { email: 'hang@example.com', password: newPassword })).status)
+      emu.fault('create_customer', { status: 500, times: 1 })
+      statuses.push((await post('/signup', { email: 'boom@example.com', password: newPassword })).status)
+      expect(statuses).to.deep.equal([303, 409, 400, 400, 200, 200, 503, 503])
+      // The strategy's own calls, their results and errors, rendered every way.
+      const strategy = new DinteroPasswordStrategy(strategyOptions(emu))
+      const results = [
+        await strategy.createCustomer({ username: 'direct@example.com', password: newPassword }),
+        await strategy.createCustomer({ username: 'direct@example.com', password: newPassword }),
+        await strategy.requestPasswordReset('direct@example.com'),
+      ]
+      emu.fault('create_customer', { status: 503, times: 1 })
+      const error = await strategy.createCustomer({ username: 'other@example.com', password: newPassword }).catch((err: unknown) => err)
+      const rendered = [...results, error, ...app.logs].map(renderAll).join('\n')
+      expect(rendered).not.to.include(newPassword)
+      expect(emu.passwordResetEmails.map((e) => e.to)).to.deep.equal(['secret-case@example.com', 'direct@example.com'])
+    } finally {
+      emu.clearFaults()
+      await app.close()
     }
   })
 

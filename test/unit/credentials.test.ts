@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { MESSAGES, parseIdent, readCredentials } from '../../lib/credentials.js'
+import { MESSAGES, parseIdent, readCredentials, readIdent } from '../../lib/credentials.js'
 
 describe('credentials', () => {
   describe('parseIdent', () => {
@@ -18,6 +18,18 @@ describe('credentials', () => {
     for (const bad of ['kari', '4791234567', '+0123456789', '+12', '+1234567890123456', 'a@b', 'a b@c.no', 'kari@exa\u0000mple.no', '@example.no']) {
       it(`refuses ${JSON.stringify(bad)}`, () => {
         expect(parseIdent(bad)).to.equal(undefined)
+      })
+    }
+  })
+
+  describe('readIdent (the sign-in form\'s username check, shared by password reset and sign-up)', () => {
+    it('reads what parseIdent reads', () => {
+      expect(readIdent(' Kari@example.no ')).to.deep.equal({ type: 'email', value: 'Kari@example.no' })
+      expect(readIdent('+47 912 34 567')).to.deep.equal({ type: 'phone_number', value: '+4791234567' })
+    })
+    for (const bad of [undefined, null, 42, ['kari@example.no'], '', `${'k'.repeat(310)}@example.no`, 'kari']) {
+      it(`refuses ${JSON.stringify(bad)?.slice(0, 40)}`, () => {
+        expect(readIdent(bad)).to.equal(undefined)
       })
     }
   })

@@ -9,6 +9,7 @@ import type { JsonObject } from '../jwt.js';
 import { verifyRs256 } from '../jwt.js';
 import type { KeySet } from '../keys.js';
 import type { MfaSessionStore } from '../mfa-sessions.js';
+import type { PasswordResetEmail, PasswordResetStore } from '../password-resets.js';
 import type { RefreshTokenStore } from '../refresh-tokens.js';
 import { errorReply, type Reply } from '../reply.js';
 import type { UserStore } from '../users.js';
@@ -24,6 +25,10 @@ export interface EndpointContext {
   readonly mfa: MfaSessionStore;
   /** "Sends" an MFA code. */
   readonly sendMfaCode: (message: MfaCodeMessage) => void;
+  /** Password-reset emails sent and their one-time links. */
+  readonly passwordResets: PasswordResetStore;
+  /** "Sends" a password-reset email. */
+  readonly sendPasswordResetEmail: (email: PasswordResetEmail) => void;
 }
 
 /** The parts of a request handlers read. */

@@ -5,6 +5,8 @@ import session from 'express-session'
 import passport from 'passport'
 import {
   type DinteroClaims,
+  type DinteroCreateCustomerResult,
+  type DinteroPasswordResetResult,
   DinteroPasswordStrategy,
   type DinteroStrategyOptions,
   type DinteroTokens,
@@ -58,6 +60,17 @@ passport.use(
 )
 // @ts-expect-error with passReqToCallback: true the first argument of verify is the request, not the tokens
 new DinteroPasswordStrategy({ ...options, passReqToCallback: true }, (tokens: DinteroTokens, claims: DinteroClaims, done: VerifyDone) => done(null, false))
+
+// The sign-in page's two links: typed results an app narrows on.
+const helpers = new DinteroPasswordStrategy(options)
+const reset: DinteroPasswordResetResult = await helpers.requestPasswordReset('nobody@example.com')
+if (!reset.requested) throw new Error(reset.message)
+// @ts-expect-error a reset's result never says whether the address has an account
+void reset.exists
+const created: DinteroCreateCustomerResult = await helpers.createCustomer({ username: 'consumer-new@example.com', password: 'consumer-password' })
+if (!created.created) throw new Error(`sign-up refused: ${created.reason}`)
+const newCustomerId: string = created.customerId
+void newCustomerId
 
 passport.serializeUser((u: Express.User, done) => done(null, u))
 passport.deserializeUser((u: Express.User, done) => done(null, u))
