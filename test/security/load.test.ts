@@ -138,7 +138,9 @@ describe('security: load', function () {
       seconds,
     }
 
-    expect(errors, 'failed logins').to.equal(0)
+    // On failure, say why: the app's own record of each failed sign-in (error stacks, fail info; no secrets).
+    const why = [...before.errors, ...after.errors].slice(0, 3).join(' | ')
+    expect(errors, `failed logins (${failed} seen by the client; app: ${why})`).to.equal(0)
     expect(before.tally.success + after.tally.success).to.equal(total)
     expect(usable, 'sessions usable afterwards').to.equal(total)
     // One login call per login; the client token and the key set once for the whole run.
