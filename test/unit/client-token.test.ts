@@ -1,5 +1,7 @@
+import { inspect, stripVTControlCharacters } from 'node:util'
 import { expect } from 'chai'
 import { ClientTokenCache } from '../../lib/client-token.js'
+import { captureDebugLogs } from '../support/secrets.js'
 
 function fakeClock(start = 1_000_000) {
   let t = start
@@ -76,5 +78,41 @@ describe('ClientTokenCache', () => {
     clock.advance(1_000)
     expect((await cache.renewAfterRefusal('t2'))?.token).to.equal('t3')
     expect(calls).to.equal(3)
+  })
+
+  it('keeps the cached token out of util.inspect and JSON dumps of the cache', async () => {
+    const cache = new ClientTokenCache(async () => ({ token: 'client-token-value', expiresIn: 3600 }))
+    const { token } = await cache.get()
+    expect(token).to.equal('client-token-value')
+    expect(inspect(cache, { depth: 10 })).not.to.contain('client-token-value')
+    expect(JSON.stringify(cache)).not.to.contain('client-token-value')
+  })
+
+  it('logs when it fetched a token and when it will renew it, and a refused renewal, without the token', async () => {
+    const clock = fakeClock()
+    let calls = 0
+    const cache = new ClientTokenCache(async () => ({ token: `secret-t${++calls}`, expiresIn: 100 }), clock.now)
+    const logs = captureDebugLogs()
+    try {
+      const first = await cache.get()
+      await cache.renewAfterRefusal(first.token)
+      await cache.renewAfterRefusal('secret-t2')
+    } finally {
+      logs.stop()
+    }
+    // The message after the namespace, with or without debug's colours and +Nms suffix (on a TTY).
+    const lines = logs.lines.map((line) =>
+      stripVTControlCharacters(line)
+        .replace(/^.*?passport-dintero:client-token /, '')
+        .replace(/ \+\d+m?s$/, ''),
+    )
+    // 100 s lifetime, renewed a tenth early: in 90 s.
+    expect(lines).to.deep.equal([
+      'client token fetched; renewed in 90s',
+      'Dintero refused the client token; renewing it',
+      'client token fetched; renewed in 90s',
+      'Dintero refused the client token; renewed too recently to renew again',
+    ])
+    expect(logs.lines.join('\n')).not.to.contain('secret-t')
   })
 })

@@ -15,6 +15,20 @@ describe('credentials', () => {
     it('strips spaces and dashes people type in phone numbers', () => {
       expect(parseIdent('+47 912-34 567')).to.deep.equal({ type: 'phone_number', value: '+4791234567' })
     })
+    // The patterns are anchored at both ends: text around an address or number is not ignored.
+    it('refuses junk after an email address', () => {
+      expect(parseIdent('kari@example.no junk')).to.equal(undefined)
+      expect(parseIdent('kari@example.no\n+4791234567')).to.equal(undefined)
+    })
+    it('refuses junk before a phone number', () => {
+      expect(parseIdent('tel+4791234567')).to.equal(undefined)
+      expect(parseIdent('kari@example.no +4791234567')).to.equal(undefined)
+    })
+    it('accepts an email address of 254 characters and refuses one of 255 (RFC 5321)', () => {
+      const address = (length: number) => `${'a'.repeat(length - '@example.no'.length)}@example.no`
+      expect(parseIdent(address(254))).to.deep.equal({ type: 'email', value: address(254) })
+      expect(parseIdent(address(255))).to.equal(undefined)
+    })
     for (const bad of ['kari', '4791234567', '+0123456789', '+12', '+1234567890123456', 'a@b', 'a b@c.no', 'kari@exa\u0000mple.no', '@example.no']) {
       it(`refuses ${JSON.stringify(bad)}`, () => {
         expect(parseIdent(bad)).to.equal(undefined)
@@ -74,6 +88,12 @@ describe('credentials', () => {
     })
     it('refuses a very long username without running the patterns on it', () => {
       expect(read({ email: `${'a'.repeat(1_000_000)}@example.no`, password: 'secret1' })).to.deep.equal({ ok: false, message: MESSAGES.username })
+    })
+    it('caps the username at 320 characters before trimming, even around a valid phone number', () => {
+      // Trimmed, both are +4791234567: the cap applies to what the client sent.
+      const padded = (length: number) => `+4791234567${' '.repeat(length - '+4791234567'.length)}`
+      expect(read({ email: padded(320), password: 'secret1' })).to.deep.include({ ok: true })
+      expect(read({ email: padded(321), password: 'secret1' })).to.deep.equal({ ok: false, message: MESSAGES.username })
     })
     it('never echoes the password in a message', () => {
       const r = read({ email: 'kari', password: 'hunter22' })

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**'] },
+  // reports/ and .stryker-tmp*/ are the mutation run's output and sandboxes (copies of the repository).
+  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**', 'reports/**', '.stryker-tmp*/**'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,cjs,mjs}'],

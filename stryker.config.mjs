@@ -1,0 +1,85 @@
+// StrykerJS configuration for `npm run test:mutation` (see test/MUTATION.md and the README's
+// "Mutation testing"). Stryker itself lives in tools/mutation/ with its own lockfile; the npm script
+// installs it on first use.
+//
+// Environment (all optional):
+//   MUTATION_TIERS        comma-separated test tiers: unit, integration, security
+//                         (default "unit,integration"; "security" alone, in a run of its own, for
+//                         mutants the other two leave, e.g. in http.ts and token-verifier.ts)
+//   MUTATION_CONCURRENCY  parallel test-runner processes (default 1: the machines are 2 shared cores)
+//   MUTATION_INCREMENTAL  "false" for a full run that ignores reports/mutation/incremental.json
+// Narrow a run to some files on the command line, e.g.
+//   npm run test:mutation -- --mutate lib/credentials.ts
+/** @type {Record<string, string[]>} */
+const tierSpecs = {
+  unit: ['test/unit/**/*.test.ts'],
+  integration: ['test/integration/**/*.test.ts'],
+  security: [
+    'test/security/attacks.test.ts',
+    'test/security/upstream-faults.test.ts',
+    'test/security/hostile-input.test.ts',
+    'test/security/load.test.ts',
+    'test/security/secrets.test.ts',
+  ],
+}
+
+const tiers = (process.env.MUTATION_TIERS ?? 'unit,integration')
+  .split(',')
+  .map((tier) => tier.trim())
+  .filter((tier) => tier !== '')
+for (const tier of tiers) {
+  if (!(tier in tierSpecs)) {
+    throw new Error(`MUTATION_TIERS: unknown tier "${tier}" (known: ${Object.keys(tierSpecs).join(', ')})`)
+  }
+}
+
+// The security suite's root hooks scan everything the process logs for known secrets, and the other
+// tiers handle passwords on purpose (a test of the password length check, say): in one process the
+// scan reports them as leaks. The security tier runs in a run of its own.
+if (tiers.includes('security') && tiers.length > 1) {
+  throw new Error('MUTATION_TIERS: run the security tier on its own (MUTATION_TIERS=security), not with other tiers')
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export const baseConfig = {
+  testRunner: 'mocha',
+  // Stryker and its mocha runner are in tools/mutation/node_modules, not the package's own.
+  plugins: ['@stryker-mutator/mocha-runner'],
+  mutate: ['lib/**/*.ts', '!lib/testing/**'],
+  // The sandbox copy needs lib/, test/ and what the tests read; the rest is left out to keep it small.
+  ignorePatterns: [
+    'dist',
+    'reports',
+    'tools',
+    'coverage',
+    'test-results',
+    'bench-profiles',
+    '*.tgz',
+    '.stryker-tmp*',
+  ],
+  coverageAnalysis: 'perTest',
+  mochaOptions: {
+    // Not the project's .mocharc.json: the spec list comes from MUTATION_TIERS.
+    'no-config': true,
+    'no-package': true,
+    spec: tiers.flatMap((tier) => tierSpecs[tier] ?? []),
+    extension: ['ts'],
+    // The security tier's root hooks (unhandled-rejection and leak checks).
+    require: tiers.includes('security') ? ['test/security/hooks.ts'] : [],
+    // No mocha `timeout`: Stryker's runner turns mocha's off and applies its own (timeoutMS below).
+  },
+  // mocha's `node-option` is a CLI feature: Stryker's workers need tsx's loader passed directly.
+  testRunnerNodeArgs: ['--import', 'tsx'],
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  timeoutMS: 10000,
+  incremental: process.env.MUTATION_INCREMENTAL !== 'false',
+  incrementalFile: 'reports/mutation/incremental.json',
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 90, low: 85, break: null },
+}
+
+export default baseConfig
