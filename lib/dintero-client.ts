@@ -20,6 +20,7 @@ import {
   clientTokenLifetime,
   credentialsRefused,
   expiresIn as readExpiresIn,
+  hasErrorCode,
   keySet,
   loginRefusal,
   MFA_GRANT_TYPES,
@@ -213,8 +214,8 @@ export class DinteroClient {
     if (mfaRequiredCode(res)) throw mfaExpired(res)
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       const meta = upstreamMeta(res)
-      if (meta.upstreamCode === 'expired_token') throw mfaExpired(res)
-      if (meta.upstreamCode === 'unsupported_grant_type') {
+      if (hasErrorCode(res, 'expired_token')) throw mfaExpired(res)
+      if (unsupportedGrantType(res)) {
         // A misconfiguration, not a wrong code: no number of retries by the customer would help.
         const message =
           this._options.mfaGrantType === undefined

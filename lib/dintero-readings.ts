@@ -73,11 +73,20 @@ export function mfaRequired(res: Answer): { mfaToken: string | undefined } | fal
  * sign-in is no longer valid (sign in again). @internal
  */
 export function mfaRequiredCode(res: Answer): boolean {
-  return errorCode(res) === 'mfa_required'
+  return hasErrorCode(res, 'mfa_required')
 }
 
-function errorCode(res: Answer): unknown {
-  return record(record(res.body)?.['error'])?.['code']
+/**
+ * Unknown: how an error code is spelled. Documented as `error.code` (Dintero's own example is
+ * `"NOT FOUND"`: capitals and a space), while an OAuth 2 token endpoint (RFC 6749) puts the code in
+ * `error` itself. True when either names `code` (written in snake case), compared without regard to case
+ * and with spaces or hyphens read as underscores: `MFA_REQUIRED`, `mfa-required` and `MFA REQUIRED` all
+ * read as `mfa_required`. @internal
+ */
+export function hasErrorCode(res: Answer, code: string): boolean {
+  const error = record(res.body)?.['error']
+  const told = typeof error === 'string' ? error : record(error)?.['code']
+  return typeof told === 'string' && told.length <= 100 && told.trim().toLowerCase().replace(/[\s-]+/g, '_') === code
 }
 
 /**
@@ -114,7 +123,7 @@ export function otherMfaGrantType(grantType: string): string {
  * name): the code was not checked, so sending it again with another spelling spends no attempt. @internal
  */
 export function unsupportedGrantType(res: Answer): boolean {
-  return res.status >= 400 && res.status < 500 && errorCode(res) === 'unsupported_grant_type'
+  return res.status >= 400 && res.status < 500 && hasErrorCode(res, 'unsupported_grant_type')
 }
 
 /**

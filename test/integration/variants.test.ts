@@ -258,6 +258,48 @@ describe('readings beyond the journeys', function () {
     })
   }
 
+  // Dintero's own error codes are spelled 'NOT FOUND'; an OAuth server puts the code in `error` itself.
+  const MFA_REQUIRED_SPELLINGS: ReadonlyArray<readonly [number, unknown]> = [
+    [403, { error: { code: 'MFA_REQUIRED', message: 'MFA required' } }],
+    [403, { error: { code: 'mfa-required', message: 'MFA required' } }],
+    [401, { error: { code: 'MFA REQUIRED', message: 'MFA required' } }],
+    [403, { error: 'mfa_required', error_description: 'Multifactor authentication required' }],
+  ]
+  for (const [status, body] of MFA_REQUIRED_SPELLINGS) {
+    describe(`MFA required spelled ${JSON.stringify(body)} (status ${status})`, () => {
+      it("with mfa: 'auto' opens the sign-in through customers/mfa_login and sends the code, never invalid credentials", async () => {
+        const emu = await emulator({})
+        app = await startApp(strategyOptions(emu, { mfa: 'auto' }))
+        emu.fault('login', { status, body, times: 1 })
+        const res = await new Browser(app.url).post('/login', ola)
+        expect(res.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true, channel: 'email' })
+        expect(emu.count('mfa_login')).to.equal(1)
+        expect(emu.count('mfa_challenge')).to.equal(1)
+      })
+
+      it("with mfa: 'off' fails 401 ERR_DINTERO_MFA_REQUIRED", async () => {
+        const emu = await emulator({})
+        app = await startApp(strategyOptions(emu))
+        emu.fault('login', { status, body, times: 1 })
+        const res = await new Browser(app.url).post('/login', ola)
+        expect(res.status).to.equal(401)
+        expect(res.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true })
+      })
+    })
+  }
+
+  for (const body of [{ error: { code: 'UNSUPPORTED_GRANT_TYPE' } }, { error: 'unsupported_grant_type' }]) {
+    it(`the code grant's spelling falls back on ${JSON.stringify(body)} too, and checks the code once`, async () => {
+      const emu = await emulator({})
+      app = await startApp(strategyOptions(emu, { mfa: 'auto' }))
+      const browser = new Browser(app.url)
+      expect((await browser.post('/login', ola)).status).to.equal(401)
+      emu.fault('mfa_token', { status: 400, body, times: 1 })
+      const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
+      expect(res.status).to.equal(200)
+    })
+  }
+
   it("mfa_required at the refresh grant reads as a refused refresh token (the customer signs in again)", async () => {
     const emu = await emulator({})
     const strategy = new DinteroPasswordStrategy(strategyOptions(emu))

@@ -9,6 +9,7 @@ import {
   codeChannel,
   credentialsRefused,
   expiresIn,
+  hasErrorCode,
   keySet,
   loginRefusal,
   mfaRequired,
@@ -86,5 +87,17 @@ describe('dintero-readings', () => {
     expect(audienceMatches(['B', 'A'], 'A')).to.equal(true)
     expect(audienceMatches(['B'], 'A')).to.equal(false)
     expect(audienceMatches('AB', 'A')).to.equal(false)
+  })
+
+  it('error codes: error.code or an OAuth string error, any case, spaces and hyphens as underscores', () => {
+    for (const body of [{ error: { code: 'mfa_required' } }, { error: { code: 'MFA_REQUIRED' } }, { error: { code: 'mfa-required' } }, { error: { code: ' MFA REQUIRED ' } }, { error: 'mfa_required' }]) {
+      expect(hasErrorCode(json(403, body), 'mfa_required'), JSON.stringify(body)).to.equal(true)
+      expect(mfaRequired(json(403, body)), JSON.stringify(body)).to.deep.equal({ mfaToken: undefined })
+    }
+    for (const body of [{ error: { code: 'mfa_requiredx' } }, { error: { message: 'mfa_required' } }, { code: 'mfa_required' }, 'mfa_required', { error: { code: 42 } }]) {
+      expect(hasErrorCode(json(403, body), 'mfa_required'), JSON.stringify(body)).to.equal(false)
+    }
+    expect(unsupportedGrantType(json(400, { error: 'unsupported_grant_type' }))).to.equal(true)
+    expect(unsupportedGrantType(json(400, { error: { code: 'UNSUPPORTED_GRANT_TYPE' } }))).to.equal(true)
   })
 })
