@@ -63,13 +63,6 @@ export interface MfaStart {
   channel: string | undefined
 }
 
-/**
- * Dintero refused the credentials at `customers/login` with a body that cannot be read (not JSON, or
- * none): nothing says whether MFA is the reason. Reads as {@link InvalidCredentialsError} everywhere;
- * with `mfa: 'auto'` the strategy asks `customers/mfa_login` instead. @internal
- */
-export class UnreadableRefusalError extends InvalidCredentialsError {}
-
 /** Message of the {@link MfaRequiredError} for an account that requires MFA. */
 const MFA_REQUIRED_MESSAGE = 'This account requires a one-time code to sign in'
 
@@ -133,7 +126,7 @@ export class DinteroClient {
 
   /**
    * Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}
-   * ({@link UnreadableRefusalError} when the refusal's body cannot be read); an account that requires
+   * (also when the refusal's body cannot be read); an account that requires
    * MFA with {@link MfaRequiredError}, whose `mfaToken` is undefined when Dintero gave none (then the
    * sign-in must be opened with {@link mfaLogin}). See `loginRefusal` for every shape read.
    */
@@ -147,7 +140,6 @@ export class DinteroClient {
     const refusal = loginRefusal(res)
     if (refusal.kind === 'mfa') throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, refusal.mfaToken, upstreamMeta(res))
     if (refusal.kind === 'refused') throw invalidCredentials(res)
-    if (refusal.kind === 'unreadable') throw new UnreadableRefusalError(INVALID_CREDENTIALS_MESSAGE, upstreamMeta(res))
     throw unexpectedAnswer(res, 'login')
   }
 

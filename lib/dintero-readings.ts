@@ -92,18 +92,17 @@ export function hasErrorCode(res: Answer, code: string): boolean {
 /**
  * How the sign-in continues after `customers/login` did not answer 200:
  * - `mfa`: MFA is required ({@link mfaRequired}), with the `mfa_token` or without one;
- * - `refused`: the credentials are refused ({@link credentialsRefused});
- * - `unreadable`: refused, but the body cannot be read ({@link unreadableBody}), so nothing says
- *   whether MFA was the reason: with `mfa: 'auto'` the strategy asks `customers/mfa_login`, whose
- *   answer decides (an extra call only when Dintero's answer could not be read);
+ * - `refused`: the credentials are refused ({@link credentialsRefused}), also when the body cannot be
+ *   read ({@link unreadableBody}): nothing then says MFA, and asking `customers/mfa_login` "in case"
+ *   would send every wrong password to Dintero twice (counting twice towards a lockout) and cost a call
+ *   for customers without MFA. Behind a proxy that rewrites Dintero's refusals, use `mfa: 'always'`;
  * - `other`: none of these (429, 5xx…).
  * @internal
  */
-export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | undefined } | { kind: 'refused' | 'unreadable' | 'other' } {
+export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | undefined } | { kind: 'refused' | 'other' } {
   const mfa = mfaRequired(res)
   if (mfa) return { kind: 'mfa', mfaToken: mfa.mfaToken }
-  if (!credentialsRefused(res.status)) return { kind: 'other' }
-  return { kind: unreadableBody(res) ? 'unreadable' : 'refused' }
+  return { kind: credentialsRefused(res.status) ? 'refused' : 'other' }
 }
 
 /** The two spellings of the MFA code grant's `grant_type`. @internal */

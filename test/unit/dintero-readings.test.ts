@@ -30,13 +30,13 @@ describe('dintero-readings', () => {
     expect(mfaRequired({ status: 403, body: undefined, notJson: true })).to.equal(false)
   })
 
-  it('loginRefusal: mfa first, then refused credentials (400/401/403/404), unreadable ones told apart', () => {
+  it('loginRefusal: mfa first, then refused credentials (400/401/403/404), unreadable ones refused too', () => {
     expect(loginRefusal(json(403, { error: { code: 'mfa_required' } }))).to.deep.equal({ kind: 'mfa', mfaToken: undefined })
     for (const status of [400, 401, 403, 404]) {
       expect(credentialsRefused(status)).to.equal(true)
       expect(loginRefusal(json(status, { error: { code: 'x' } }))).to.deep.equal({ kind: 'refused' })
-      expect(loginRefusal({ status, body: undefined, notJson: true })).to.deep.equal({ kind: 'unreadable' })
-      expect(loginRefusal({ status, body: undefined, notJson: false })).to.deep.equal({ kind: 'unreadable' })
+      expect(loginRefusal({ status, body: undefined, notJson: true })).to.deep.equal({ kind: 'refused' })
+      expect(loginRefusal({ status, body: undefined, notJson: false })).to.deep.equal({ kind: 'refused' })
     }
     expect(loginRefusal(json(429, {}))).to.deep.equal({ kind: 'other' })
     expect(loginRefusal(json(500, { error: { code: 'x' } }))).to.deep.equal({ kind: 'other' })
