@@ -24,6 +24,7 @@ import {
   keySet,
   loginRefusal,
   MFA_GRANT_TYPES,
+  mfaRequiredAt200,
   mfaRequiredCode,
   otherMfaGrantType,
   readRefreshToken,
@@ -128,7 +129,8 @@ export class DinteroClient {
    * Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}
    * (also when the refusal's body cannot be read); an account that requires
    * MFA with {@link MfaRequiredError}, whose `mfaToken` is undefined when Dintero gave none (then the
-   * sign-in must be opened with {@link mfaLogin}). See `loginRefusal` for every shape read.
+   * sign-in must be opened with {@link mfaLogin}), also when it answers 200 that way. See `loginRefusal`
+   * and `mfaRequiredAt200` for every shape read.
    */
   async login(credentials: Credentials): Promise<IssuedTokens> {
     const { ident, password } = credentials
@@ -136,6 +138,8 @@ export class DinteroClient {
     if (ident.type === 'email') body['email'] = ident.value
     else Object.assign(body, { ident_type: ident.type, ident: ident.value })
     const res = await this._withClientToken('login', 'POST', '/customers/login', body)
+    const opened = mfaRequiredAt200(res)
+    if (opened) throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, opened.mfaToken, upstreamMeta(res))
     if (res.status === 200) return parseTokens(res, 'login')
     const refusal = loginRefusal(res)
     if (refusal.kind === 'mfa') throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, refusal.mfaToken, upstreamMeta(res))

@@ -105,6 +105,18 @@ export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | und
   return { kind: credentialsRefused(res.status) ? 'refused' : 'other' }
 }
 
+/**
+ * Unknown: whether `customers/login` refuses an account with MFA at all, or answers 200 as
+ * `customers/mfa_login` does (`{mfa_token, challenge_type, oob_channel}`, no `access_token`). A 200
+ * without an `access_token` that says MFA ({@link mfaRequired}) reads as MFA required; any other 200 is
+ * read as tokens. @internal
+ */
+export function mfaRequiredAt200(res: Answer): { mfaToken: string | undefined } | false {
+  const body = record(res.body)
+  if (res.status !== 200 || body === undefined || nonEmptyString(body['access_token']) !== undefined) return false
+  return mfaRequired(res)
+}
+
 /** The two spellings of the MFA code grant's `grant_type`. @internal */
 export const MFA_GRANT_TYPES = ['mfa-oob', 'mfa_oob'] as const
 
