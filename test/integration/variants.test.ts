@@ -80,26 +80,28 @@ describe('every journey against every emulator variant', function () {
         return sessions[0]!.passport.user.tokens
       }
 
-      it('password sign-in: unknown customer and wrong password refused alike, then the right password signs in', async () => {
-        const browser = await open()
-        const unknown = await browser.post('/login', { email: 'nobody@example.no', password: 'whatever-1' })
-        const wrong = await browser.post('/login', { email: KARI.email, password: 'wrong-password' })
-        expect(unknown.status).to.equal(401)
-        expect(wrong.status).to.equal(401)
-        expect(unknown.json).to.deep.equal(INVALID)
-        expect(wrong.json).to.deep.equal(INVALID)
+      for (const passwordMode of ['off', 'auto'] as const) {
+        it(`password sign-in (mfa: '${passwordMode}'): unknown customer and wrong password refused alike, then the right password signs in`, async () => {
+          const browser = await open(passwordMode)
+          const unknown = await browser.post('/login', { email: 'nobody@example.no', password: 'whatever-1' })
+          const wrong = await browser.post('/login', { email: KARI.email, password: 'wrong-password' })
+          expect(unknown.status).to.equal(401)
+          expect(wrong.status).to.equal(401)
+          expect(unknown.json).to.deep.equal(INVALID)
+          expect(wrong.json).to.deep.equal(INVALID)
 
-        const right = await browser.post('/login', kari)
-        expect(right.status).to.equal(200)
-        const me = await browser.get('/me')
-        expect(me.json).to.include({ signedIn: true, id: right.json.id, hasRefreshToken: true })
-        const claims = app!.outcomes.at(-1)!.user.claims
-        expect(claims).to.include({ name: 'Kari Nordmann', email: KARI.email })
-        for (const [claim, value] of Object.entries(variant.extraClaims ?? {})) expect(claims[claim]).to.deep.equal(value)
-        // A customer without MFA costs one login call per attempt and never a call to mfa_login.
-        expect(emu.count('login')).to.equal(3)
-        expect(emu.count('mfa_login')).to.equal(0)
-      })
+          const right = await browser.post('/login', kari)
+          expect(right.status).to.equal(200)
+          const me = await browser.get('/me')
+          expect(me.json).to.include({ signedIn: true, id: right.json.id, hasRefreshToken: true })
+          const claims = app!.outcomes.at(-1)!.user.claims
+          expect(claims).to.include({ name: 'Kari Nordmann', email: KARI.email })
+          for (const [claim, value] of Object.entries(variant.extraClaims ?? {})) expect(claims[claim]).to.deep.equal(value)
+          // A customer without MFA costs one login call per attempt and never a call to mfa_login.
+          expect(emu.count('login')).to.equal(3)
+          expect(emu.count('mfa_login')).to.equal(0)
+        })
+      }
 
       for (const mode of ['auto', 'always'] as const) {
         it(`MFA sign-in (mfa: '${mode}'): a wrong code counted once, a resend, then the right code`, async () => {
