@@ -29,16 +29,6 @@ function nonEmptyString(value: unknown): string | undefined {
 }
 
 /**
- * Unknown: the error body. Documented as `{"error":{"code","message"}}`, but a proxy in front of Dintero
- * may answer with an HTML page, and an error may have no body at all. True when the answer carries no
- * JSON object to read a code from: then its status alone decides, and Dintero's code is never guessed.
- * @internal
- */
-export function unreadableBody(res: Answer): boolean {
-  return res.notJson || record(res.body) === undefined
-}
-
-/**
  * Unknown: which status a refused password or an unknown customer gets at `customers/login` and
  * `customers/mfa_login`. 401 and 403 are documented, 404 (`Customer not found`) is Dintero's error
  * example, and a bad body is a 400: all four read as "these credentials are refused", with one message,
@@ -92,8 +82,8 @@ export function hasErrorCode(res: Answer, code: string): boolean {
 /**
  * How the sign-in continues after `customers/login` did not answer 200:
  * - `mfa`: MFA is required ({@link mfaRequired}), with the `mfa_token` or without one;
- * - `refused`: the credentials are refused ({@link credentialsRefused}), also when the body cannot be
- *   read ({@link unreadableBody}): nothing then says MFA, and asking `customers/mfa_login` "in case"
+ * - `refused`: the credentials are refused ({@link credentialsRefused}), also when the body is not the
+ *   documented `{"error":{"code","message"}}` (a proxy's HTML page, or none): nothing then says MFA, and asking `customers/mfa_login` "in case"
  *   would send every wrong password to Dintero twice (counting twice towards a lockout) and cost a call
  *   for customers without MFA. Behind a proxy that rewrites Dintero's refusals, use `mfa: 'always'`;
  * - `other`: none of these (429, 5xx…).
