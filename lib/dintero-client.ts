@@ -20,10 +20,12 @@ import {
   clientTokenLifetime,
   credentialsRefused,
   expiresIn as readExpiresIn,
+  hasErrorCode,
   keySet,
   loginRefusal,
   MFA_GRANT_TYPES,
   mfaRequired,
+  mfaRequiredAt200,
   mfaRequiredCode,
   otherMfaGrantType,
   readRefreshToken,
@@ -64,13 +66,6 @@ export interface MfaStart {
   /** `oob_channel` as Dintero sent it (optional in the docs); read with `codeChannel`. */
   channel: string | undefined
 }
-
-/**
- * Dintero refused the credentials at `customers/login` with a body that cannot be read (not JSON, or
- * none): nothing says whether MFA is the reason. Reads as {@link InvalidCredentialsError} everywhere;
- * with `mfa: 'auto'` the strategy asks `customers/mfa_login` instead. @internal
- */
-export class UnreadableRefusalError extends InvalidCredentialsError {}
 
 /** Message of the {@link MfaRequiredError} for an account that requires MFA. */
 const MFA_REQUIRED_MESSAGE = 'This account requires a one-time code to sign in'
@@ -135,9 +130,10 @@ export class DinteroClient {
 
   /**
    * Exchanges a customer's credentials for tokens. Refusals reject with {@link InvalidCredentialsError}
-   * ({@link UnreadableRefusalError} when the refusal's body cannot be read); an account that requires
+   * (also when the refusal's body cannot be read); an account that requires
    * MFA with {@link MfaRequiredError}, whose `mfaToken` is undefined when Dintero gave none (then the
-   * sign-in must be opened with {@link mfaLogin}). See `loginRefusal` for every shape read.
+   * sign-in must be opened with {@link mfaLogin}), also when it answers 200 that way. See `loginRefusal`
+   * and `mfaRequiredAt200` for every shape read.
    */
   async login(credentials: Credentials): Promise<IssuedTokens> {
     const { ident, password } = credentials
@@ -145,11 +141,12 @@ export class DinteroClient {
     if (ident.type === 'email') body['email'] = ident.value
     else Object.assign(body, { ident_type: ident.type, ident: ident.value })
     const res = await this._withClientToken('login', 'POST', '/customers/login', body)
+    const opened = mfaRequiredAt200(res)
+    if (opened) throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, opened.mfaToken, upstreamMeta(res))
     if (res.status === 200) return parseTokens(res, 'login')
     const refusal = loginRefusal(res)
     if (refusal.kind === 'mfa') throw new MfaRequiredError(MFA_REQUIRED_MESSAGE, refusal.mfaToken, upstreamMeta(res))
     if (refusal.kind === 'refused') throw invalidCredentials(res)
-    if (refusal.kind === 'unreadable') throw new UnreadableRefusalError(INVALID_CREDENTIALS_MESSAGE, upstreamMeta(res))
     throw unexpectedAnswer(res, 'login')
   }
 
@@ -216,8 +213,8 @@ export class DinteroClient {
     if (mfaRequiredCode(res)) throw mfaExpired(res)
     if (res.status === 400 || res.status === 401 || res.status === 403) {
       const meta = upstreamMeta(res)
-      if (meta.upstreamCode === 'expired_token') throw mfaExpired(res)
-      if (meta.upstreamCode === 'unsupported_grant_type') {
+      if (hasErrorCode(res, 'expired_token')) throw mfaExpired(res)
+      if (unsupportedGrantType(res)) {
         // A misconfiguration, not a wrong code: no number of retries by the customer would help.
         const message =
           this._options.mfaGrantType === undefined

@@ -29,16 +29,6 @@ function nonEmptyString(value: unknown): string | undefined {
 }
 
 /**
- * Unknown: the error body. Documented as `{"error":{"code","message"}}`, but a proxy in front of Dintero
- * may answer with an HTML page, and an error may have no body at all. True when the answer carries no
- * JSON object to read a code from: then its status alone decides, and Dintero's code is never guessed.
- * @internal
- */
-export function unreadableBody(res: Answer): boolean {
-  return res.notJson || record(res.body) === undefined
-}
-
-/**
  * Unknown: which status a refused password or an unknown customer gets at `customers/login` and
  * `customers/mfa_login`. 401 and 403 are documented, 404 (`Customer not found`) is Dintero's error
  * example, and a bad body is a 400: all four read as "these credentials are refused", with one message,
@@ -73,28 +63,48 @@ export function mfaRequired(res: Answer): { mfaToken: string | undefined } | fal
  * sign-in is no longer valid (sign in again). @internal
  */
 export function mfaRequiredCode(res: Answer): boolean {
-  return errorCode(res) === 'mfa_required'
+  return hasErrorCode(res, 'mfa_required')
 }
 
-function errorCode(res: Answer): unknown {
-  return record(record(res.body)?.['error'])?.['code']
+/**
+ * Unknown: how an error code is spelled. Documented as `error.code` (Dintero's own example is
+ * `"NOT FOUND"`: capitals and a space), while an OAuth 2 token endpoint (RFC 6749) puts the code in
+ * `error` itself. True when either names `code` (written in snake case), compared without regard to case
+ * and with spaces or hyphens read as underscores: `MFA_REQUIRED`, `mfa-required` and `MFA REQUIRED` all
+ * read as `mfa_required`. @internal
+ */
+export function hasErrorCode(res: Answer, code: string): boolean {
+  const error = record(res.body)?.['error']
+  const told = typeof error === 'string' ? error : record(error)?.['code']
+  return typeof told === 'string' && told.length <= 100 && told.trim().toLowerCase().replace(/[\s-]+/g, '_') === code
 }
 
 /**
  * How the sign-in continues after `customers/login` did not answer 200:
  * - `mfa`: MFA is required ({@link mfaRequired}), with the `mfa_token` or without one;
- * - `refused`: the credentials are refused ({@link credentialsRefused});
- * - `unreadable`: refused, but the body cannot be read ({@link unreadableBody}), so nothing says
- *   whether MFA was the reason: with `mfa: 'auto'` the strategy asks `customers/mfa_login`, whose
- *   answer decides (an extra call only when Dintero's answer could not be read);
+ * - `refused`: the credentials are refused ({@link credentialsRefused}), also when the body is not the
+ *   documented `{"error":{"code","message"}}` (a proxy's HTML page, or none): nothing then says MFA, and asking `customers/mfa_login` "in case"
+ *   would send every wrong password to Dintero twice (counting twice towards a lockout) and cost a call
+ *   for customers without MFA. Behind a proxy that rewrites Dintero's refusals, use `mfa: 'always'`;
  * - `other`: none of these (429, 5xx…).
  * @internal
  */
-export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | undefined } | { kind: 'refused' | 'unreadable' | 'other' } {
+export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | undefined } | { kind: 'refused' | 'other' } {
   const mfa = mfaRequired(res)
   if (mfa) return { kind: 'mfa', mfaToken: mfa.mfaToken }
-  if (!credentialsRefused(res.status)) return { kind: 'other' }
-  return { kind: unreadableBody(res) ? 'unreadable' : 'refused' }
+  return { kind: credentialsRefused(res.status) ? 'refused' : 'other' }
+}
+
+/**
+ * Unknown: whether `customers/login` refuses an account with MFA at all, or answers 200 as
+ * `customers/mfa_login` does (`{mfa_token, challenge_type, oob_channel}`, no `access_token`). A 200
+ * without an `access_token` that says MFA ({@link mfaRequired}) reads as MFA required; any other 200 is
+ * read as tokens. @internal
+ */
+export function mfaRequiredAt200(res: Answer): { mfaToken: string | undefined } | false {
+  const body = record(res.body)
+  if (res.status !== 200 || body === undefined || nonEmptyString(body['access_token']) !== undefined) return false
+  return mfaRequired(res)
 }
 
 /** The two spellings of the MFA code grant's `grant_type`. @internal */
@@ -114,7 +124,7 @@ export function otherMfaGrantType(grantType: string): string {
  * name): the code was not checked, so sending it again with another spelling spends no attempt. @internal
  */
 export function unsupportedGrantType(res: Answer): boolean {
-  return res.status >= 400 && res.status < 500 && errorCode(res) === 'unsupported_grant_type'
+  return res.status >= 400 && res.status < 500 && hasErrorCode(res, 'unsupported_grant_type')
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   requestPasswordReset,
 } from './customers.js'
 import { errorLabel, logger } from './debug.js'
-import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens, UnreadableRefusalError } from './dintero-client.js'
+import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
 import { noSessionError, serverSession } from './mfa-state.js'
@@ -279,8 +279,8 @@ export class DinteroPasswordStrategy extends Strategy {
   /**
    * Step 1. `mfa: 'always'` opens every sign-in through `customers/mfa_login`. Otherwise `customers/login`;
    * with `mfa: 'auto'`, when Dintero answers that MFA is required, the code step follows: with the
-   * `mfa_token` of that answer, or, when it carries none (or cannot be read, so nothing rules MFA out),
-   * through `customers/mfa_login` with the same credentials. Only those customers cost a second call.
+   * `mfa_token` of that answer, or, when it carries none, through `customers/mfa_login` with the same
+   * credentials. Only those customers cost a second call; a refusal whose body cannot be read is a refusal.
    * @internal
    */
   async _signIn(req: Request, credentials: Credentials): Promise<Action> {
@@ -294,7 +294,7 @@ export class DinteroPasswordStrategy extends Strategy {
       if (err instanceof MfaRequiredError && err.mfaToken !== undefined) {
         return mfa.start(req, { mfaToken: err.mfaToken, channel: undefined }, credentials.ident).catch(refusal)
       }
-      if (err instanceof MfaRequiredError || err instanceof UnreadableRefusalError) return this._startMfa(req, mfa, credentials).catch(refusal)
+      if (err instanceof MfaRequiredError) return this._startMfa(req, mfa, credentials).catch(refusal)
       return refusal(err)
     }
     return this._finish(req, issued)

@@ -8,6 +8,7 @@ import {
   codeChannel,
   credentialsRefused,
   expiresIn,
+  hasErrorCode,
   keySet,
   loginRefusal,
   mfaRequired,
@@ -28,13 +29,13 @@ describe('dintero-readings', () => {
     expect(mfaRequired({ status: 403, body: undefined, notJson: true })).to.equal(false)
   })
 
-  it('loginRefusal: mfa first, then refused credentials (400/401/403/404), unreadable ones told apart', () => {
+  it('loginRefusal: mfa first, then refused credentials (400/401/403/404), unreadable ones refused too', () => {
     expect(loginRefusal(json(403, { error: { code: 'mfa_required' } }))).to.deep.equal({ kind: 'mfa', mfaToken: undefined })
     for (const status of [400, 401, 403, 404]) {
       expect(credentialsRefused(status)).to.equal(true)
       expect(loginRefusal(json(status, { error: { code: 'x' } }))).to.deep.equal({ kind: 'refused' })
-      expect(loginRefusal({ status, body: undefined, notJson: true })).to.deep.equal({ kind: 'unreadable' })
-      expect(loginRefusal({ status, body: undefined, notJson: false })).to.deep.equal({ kind: 'unreadable' })
+      expect(loginRefusal({ status, body: undefined, notJson: true })).to.deep.equal({ kind: 'refused' })
+      expect(loginRefusal({ status, body: undefined, notJson: false })).to.deep.equal({ kind: 'refused' })
     }
     expect(loginRefusal(json(429, {}))).to.deep.equal({ kind: 'other' })
     expect(loginRefusal(json(500, { error: { code: 'x' } }))).to.deep.equal({ kind: 'other' })
@@ -78,5 +79,17 @@ describe('dintero-readings', () => {
     expect(codeChannel(undefined, { type: 'email', value: 'a@b.no' })).to.equal('email')
     expect(codeChannel(undefined, { type: 'phone_number', value: '+4791234567' })).to.equal('sms')
     expect(codeChannel('<script>', { type: 'email', value: 'a@b.no' })).to.equal('email')
+  })
+
+  it('error codes: error.code or an OAuth string error, any case, spaces and hyphens as underscores', () => {
+    for (const body of [{ error: { code: 'mfa_required' } }, { error: { code: 'MFA_REQUIRED' } }, { error: { code: 'mfa-required' } }, { error: { code: ' MFA REQUIRED ' } }, { error: 'mfa_required' }]) {
+      expect(hasErrorCode(json(403, body), 'mfa_required'), JSON.stringify(body)).to.equal(true)
+      expect(mfaRequired(json(403, body)), JSON.stringify(body)).to.deep.equal({ mfaToken: undefined })
+    }
+    for (const body of [{ error: { code: 'mfa_requiredx' } }, { error: { message: 'mfa_required' } }, { code: 'mfa_required' }, 'mfa_required', { error: { code: 42 } }]) {
+      expect(hasErrorCode(json(403, body), 'mfa_required'), JSON.stringify(body)).to.equal(false)
+    }
+    expect(unsupportedGrantType(json(400, { error: 'unsupported_grant_type' }))).to.equal(true)
+    expect(unsupportedGrantType(json(400, { error: { code: 'UNSUPPORTED_GRANT_TYPE' } }))).to.equal(true)
   })
 })
