@@ -106,6 +106,14 @@ describe('TokenVerifier', () => {
     expect(err).to.include({ message: 'Access token failed verification: issuer invalid', code: 'ERR_DINTERO_TOKEN_INVALID' })
   })
 
+  it('refuses a token signed with a key of the set shorter than 2048 bits', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    served = [{ ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' }]
+    const t = jwt.sign({ sub: 'c1', aud: AUD }, weak.privateKey, { algorithm: 'RS256', keyid: 'weak', expiresIn: 60, allowInsecureKeySizes: true })
+    const err = await rejection(verifier.verify(t))
+    expect(err).to.include({ message: 'Access token failed verification: RSA key shorter than 2048 bits', code: 'ERR_DINTERO_TOKEN_INVALID' })
+  })
+
   it('does not fetch keys for a token with the wrong algorithm', async () => {
     await rejection(verifier.verify(jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'zzz', expiresIn: 60 })))
     expect(fetches).to.equal(0)
