@@ -155,6 +155,25 @@ describe('TokenVerifier', () => {
     expect(fetches).to.be.at.least(2)
   })
 
+  it('does not trust a removed key longer than jwksCacheMaxAge after its fetch (regression: two caches, one renewing the other)', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    // The fetch takes 200 ms, keys are trusted 300 ms: a cache started at the fetch's end outlives
+    // one started at its beginning by 200 ms, and a lookup in between must not start a new 300 ms.
+    const slow = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 300, jwksRequestsPerMinute: 100 }, async () => {
+      const keys = served
+      await sleep(200)
+      return keys
+    })
+    const start = Date.now()
+    expect((await slow.verify(sign({}))).sub).to.equal('c1')
+    served = [b.jwk]
+    await sleep(350 - (Date.now() - start))
+    await slow.verify(sign({})).catch(() => undefined) // within the fetch's 300 ms: accepted or refused
+    // 550 ms after the first fetch began, 350 ms after it ended: past jwksCacheMaxAge either way.
+    await sleep(550 - (Date.now() - start))
+    expect(await rejection(slow.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
+  })
+
   it('rate limits key-set fetches for unknown kids', async () => {
     await verifier.verify(sign({}))
     for (let i = 0; i < 30; i++) {
