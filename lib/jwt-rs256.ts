@@ -59,6 +59,9 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
+/** The shortest RSA modulus accepted, in bits (as RFC 7518 section 3.3 asks). */
+const MIN_MODULUS_BITS = 2048
+
 /** The latest `exp` accepted, in seconds: the last time a JavaScript Date can hold. */
 const MAX_EXP = 8.64e12
 
@@ -68,9 +71,10 @@ const MAX_EXP = 8.64e12
  * `nowMs`): the signature, then `exp` not past, `nbf` a number not in the future, `aud` equal to or
  * containing the audience, `iss` one of the issuers. Around it, the checks this package makes and
  * jsonwebtoken does not (each a refusal jsonwebtoken would not give): a `crit` header refused
- * (jsonwebtoken ignores it); the key RSA; the signature exactly the modulus long and in canonical
- * base64url, so a token has one spelling; the payload a JSON object without a `__proto__` member; `exp`
- * present, finite and no later than a Date can hold. Returns the payload, or the reason it is refused: a
+ * (jsonwebtoken ignores it); the key RSA and at least 2048 bits long; the signature exactly the
+ * modulus long (in whole bytes) and in canonical base64url, so a token has one spelling; the payload a
+ * JSON object without a `__proto__` member; `exp` present, finite and no later than a Date can hold.
+ * jsonwebtoken's `ignoreExpiration`, `ignoreNotBefore` and `complete` are passed as `false`. Returns the payload, or the reason it is refused: a
  * short phrase that never contains the token. @internal
  */
 export function verifyJwt(
@@ -83,10 +87,12 @@ export function verifyJwt(
   if (jwt.crit) return { refused: 'critical header extensions (crit) are not supported' }
   const modulusBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength : undefined
   if (modulusBits === undefined) return { refused: 'key is not an RSA key' }
+  // jsonwebtoken checks key sizes only when signing (allowInsecureKeySizes); a short key is refused here.
+  if (modulusBits < MIN_MODULUS_BITS) return { refused: `RSA key shorter than ${MIN_MODULUS_BITS} bits` }
   const signature = Buffer.from(jwt.signature, 'base64url')
   // Node's decoder ignores the unused low bits of the last character: without this, one signature
-  // would have several spellings that all verify.
-  if (signature.length * 8 !== modulusBits || signature.toString('base64url') !== jwt.signature) return { refused: 'invalid signature' }
+  // would have several spellings that all verify. The signature is the modulus's length in whole bytes.
+  if (signature.length !== Math.ceil(modulusBits / 8) || signature.toString('base64url') !== jwt.signature) return { refused: 'invalid signature' }
   const judged = judge(jwt.token, key, rules, Math.floor(nowMs / 1000))
   // A bad signature settles it: nothing of an unverified payload is worth a different answer.
   if ('refused' in judged && judged.refused === 'invalid signature') return judged
@@ -115,6 +121,12 @@ function judge(token: string, key: KeyObject, rules: ClaimRules, clockTimestamp:
       ...(rules.issuer ? { issuer: rules.issuer as [string, ...string[]] } : {}),
       clockTolerance: rules.clockTolerance,
       clockTimestamp,
+      // jsonwebtoken reads these off its options object, prototype included: spelled out, so a polluted
+      // Object.prototype (a bug elsewhere in the application) cannot turn the expiry or nbf check off.
+      ignoreExpiration: false,
+      ignoreNotBefore: false,
+      complete: false,
+      allowInvalidAsymmetricKeyTypes: false,
     })
     return { payload }
   } catch (err) {

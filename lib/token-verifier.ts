@@ -1,7 +1,6 @@
 /**
  * Verifying Dintero's access tokens: the key for the token's `kid` from the account's own key set
- * (jwks-rsa, with its cache, through a rate-limited fetcher on `/auth/keys`; the parsed key kept per
- * `kid`), then jsonwebtoken on that parsed key, RS256 pinned, `aud` checked, `iss` checked when
+ * (jwks-rsa through a rate-limited fetcher on `/auth/keys`; the parsed key kept per `kid`), then jsonwebtoken on that parsed key, RS256 pinned, `aud` checked, `iss` checked when
  * configured, with this package's stricter checks around it (`exp` required among them; jwt-rs256.ts).
  *
  * @packageDocumentation
@@ -13,6 +12,7 @@ import type { DinteroJwk } from './dintero-client.js'
 import { DinteroError, TokenVerificationError } from './errors.js'
 import { limitFetches } from './fetch-limit.js'
 import { ALGORITHM, type ClaimRules, decodeJwt, verifyJwt } from './jwt-rs256.js'
+import { SingleFlight } from './single-flight.js'
 
 /** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
 export interface DinteroClaims {
@@ -50,14 +50,16 @@ const RATE_LIMITED = 'No signing key for the access token (key set fetches are r
 const log = logger('verify')
 
 /**
- * Verifies tokens against one account's key set. Parsed keys are kept per `kid` for as long as
- * jwks-rsa would trust them (`jwksCacheMaxAge`), so a sign-in with a known key costs no PEM parse and
- * no trip through jwks-rsa's cache. @internal
+ * Verifies tokens against one account's key set. Parsed keys are kept per `kid` for `jwksCacheMaxAge`
+ * from the start of the fetch that brought them (the only key cache: jwks-rsa's is off), so a sign-in
+ * with a known key costs no fetch and no PEM parse. @internal
  */
 export class TokenVerifier {
   private readonly _jwks: jwksRsa.JwksClient
   /** Parsed keys by `kid`, with when to stop trusting them without asking jwks-rsa again (ms since epoch). */
   private readonly _byKid = new Map<string, { key: KeyObject; until: number }>()
+  /** Key lookups in flight by `kid`: callers asking for one kid at once share its lookup and its entry. */
+  private readonly _lookups = new SingleFlight<KeyObject>()
   private readonly _maxAge: number
   private readonly _rules: ClaimRules
 
@@ -69,8 +71,10 @@ export class TokenVerifier {
       // jwks-rsa wants a URI even with a fetcher; it is only used as a label in its own logs.
       jwksUri: 'dintero:/auth/keys',
       fetcher: async () => ({ keys: (await fetchLimited()).filter(isRsaSigningKey).map(normalizeJwk) }),
-      cache: true,
-      cacheMaxAge: options.jwksCacheMaxAge,
+      // One cache only, ours (_byKid): jwks-rsa's would start its entry when the fetch ends, ours when it
+      // begins, and a lookup between the two ends would renew ours from it, trusting a removed key for up
+      // to twice jwksCacheMaxAge. Callers asking for a kid at the same time share one lookup (_lookups).
+      cache: false,
       rateLimit: false,
     })
     this._maxAge = options.jwksCacheMaxAge
@@ -94,7 +98,7 @@ export class TokenVerifier {
     if (kid === undefined || kid.length === 0) throw new TokenVerificationError('Access token has no kid')
     const now = Date.now()
     const known = this._byKid.get(kid)
-    const key = known && now < known.until ? known.key : await this._keyFor(kid, now)
+    const key = known && now < known.until ? known.key : await this._lookups.run(kid, () => this._keyFor(kid, now))
     // jsonwebtoken on the parsed key: no PEM parse per sign-in. The clock is read again here: a key
     // fetch may have taken seconds, and a token must not be judged by the time before it.
     const result = verifyJwt(jwt, key, this._rules, Date.now())
@@ -108,7 +112,7 @@ export class TokenVerifier {
     return payload as DinteroClaims
   }
 
-  /** The key from jwks-rsa, remembered by `kid` until `now + jwksCacheMaxAge`. */
+  /** The key from jwks-rsa, remembered by `kid` until `now + jwksCacheMaxAge` (`now`: before the fetch). */
   private async _keyFor(kid: string, now: number): Promise<KeyObject> {
     const key = await this._key(kid)
     // Forget keys no longer trusted, so rotations cannot pile entries up.

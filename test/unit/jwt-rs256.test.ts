@@ -108,6 +108,39 @@ describe('verifyJwt', () => {
     expect(verifyJwt(decoded, ec.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
   })
 
+  it('refuses a key shorter than 2048 bits (jsonwebtoken checks key sizes only when signing)', () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, weak.privateKey))
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, weak.publicKey, rules, NOW)).to.deep.equal({ refused: 'RSA key shorter than 2048 bits' })
+  })
+
+  it('accepts a good token from a key whose modulus is not a whole number of bytes', () => {
+    // 2050 bits: the signature is ceil(2050 / 8) = 257 bytes long, not 2050 / 8.
+    const odd = generateKeyPairSync('rsa', { modulusLength: 2050 })
+    const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, odd.privateKey))
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, odd.publicKey, rules, NOW)).to.have.property('payload')
+  })
+
+  it('still judges exp and nbf when Object.prototype is polluted (jsonwebtoken reads its options through the prototype)', () => {
+    const proto = Object.prototype as Record<string, unknown>
+    const t = token({ sub: 'c1', aud: AUD, exp: NOW / 1000 - 600 })
+    const early = token({ sub: 'c1', aud: AUD, exp, nbf: NOW / 1000 + 600 })
+    try {
+      proto['ignoreExpiration'] = true
+      proto['ignoreNotBefore'] = true
+      proto['complete'] = true
+      expect(check(t)).to.deep.equal({ refused: 'expired' })
+      expect(check(early)).to.deep.equal({ refused: 'not active yet (nbf)' })
+    } finally {
+      delete proto['ignoreExpiration']
+      delete proto['ignoreNotBefore']
+      delete proto['complete']
+    }
+    expect(check(token({ sub: 'c1', aud: AUD, exp }))).to.have.property('payload')
+  })
+
   it('checks iss only when configured', () => {
     const strict = { ...rules, issuer: ['https://T12345678@api.dintero.com'] }
     expect(check(token({ sub: 'c1', aud: AUD, exp, iss: 'https://T12345678@api.dintero.com' }), strict)).to.have.property('payload')

@@ -106,6 +106,14 @@ describe('TokenVerifier', () => {
     expect(err).to.include({ message: 'Access token failed verification: issuer invalid', code: 'ERR_DINTERO_TOKEN_INVALID' })
   })
 
+  it('refuses a token signed with a key of the set shorter than 2048 bits', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    served = [{ ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' }]
+    const t = jwt.sign({ sub: 'c1', aud: AUD }, weak.privateKey, { algorithm: 'RS256', keyid: 'weak', expiresIn: 60, allowInsecureKeySizes: true })
+    const err = await rejection(verifier.verify(t))
+    expect(err).to.include({ message: 'Access token failed verification: RSA key shorter than 2048 bits', code: 'ERR_DINTERO_TOKEN_INVALID' })
+  })
+
   it('does not fetch keys for a token with the wrong algorithm', async () => {
     await rejection(verifier.verify(jwt.sign({ sub: 'c1', aud: AUD }, 'secret', { algorithm: 'HS256', keyid: 'zzz', expiresIn: 60 })))
     expect(fetches).to.equal(0)
@@ -145,6 +153,25 @@ describe('TokenVerifier', () => {
     await new Promise((resolve) => setTimeout(resolve, 40))
     expect(await rejection(short.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
     expect(fetches).to.be.at.least(2)
+  })
+
+  it('does not trust a removed key longer than jwksCacheMaxAge after its fetch (regression: two caches, one renewing the other)', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    // The fetch takes 200 ms, keys are trusted 300 ms: a cache started at the fetch's end outlives
+    // one started at its beginning by 200 ms, and a lookup in between must not start a new 300 ms.
+    const slow = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 300, jwksRequestsPerMinute: 100 }, async () => {
+      const keys = served
+      await sleep(200)
+      return keys
+    })
+    const start = Date.now()
+    expect((await slow.verify(sign({}))).sub).to.equal('c1')
+    served = [b.jwk]
+    await sleep(350 - (Date.now() - start))
+    await slow.verify(sign({})).catch(() => undefined) // within the fetch's 300 ms: accepted or refused
+    // 550 ms after the first fetch began, 350 ms after it ended: past jwksCacheMaxAge either way.
+    await sleep(550 - (Date.now() - start))
+    expect(await rejection(slow.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
   })
 
   it('rate limits key-set fetches for unknown kids', async () => {
