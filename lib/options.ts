@@ -262,7 +262,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     timeout: number(o['timeout'], 'timeout', 10_000, 1, 300_000),
     name: optionalString(o['name'], 'name', 'dintero'),
     maxResponseBytes: number(o['maxResponseBytes'], 'maxResponseBytes', 256 * 1024, 1024, 64 * 1024 * 1024),
-    // At least a second: jwks-rsa's cache treats 0 as "never expires".
+    // At least a second: a key trusted for less would mean a key-set fetch on nearly every sign-in.
     jwksCacheMaxAge: number(o['jwksCacheMaxAge'], 'jwksCacheMaxAge', 600_000, 1_000, 86_400_000, true),
     jwksRequestsPerMinute: number(o['jwksRequestsPerMinute'], 'jwksRequestsPerMinute', 10, 1, 10_000, true),
     mfa,
