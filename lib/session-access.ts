@@ -144,7 +144,8 @@ export function guardSave(req: Request, session: LiveSession, sid: string, store
 function takeStoredTokens(copy: Record<string, unknown> | undefined, loaded: DinteroTokens | undefined, stored: Record<string, unknown>): void {
   const current = tokensOf(copy)
   const theirs = tokensOf(stored)
-  if (!copy || !current || !loaded || !theirs || !sameTokens(current, loaded) || sameTokens(theirs, loaded)) return
+  // Never older ones (a writer that bypassed this check may have put them back).
+  if (!copy || !current || !loaded || !sameTokens(current, loaded) || !isNewer(theirs, current)) return
   copy['tokens'] = { ...theirs }
   if ('claims' in copy && 'claims' in stored) copy['claims'] = stored['claims']
 }
