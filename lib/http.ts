@@ -119,14 +119,20 @@ export class HttpClient {
    * Destroys pooled sockets idle past their limit before a request could take one. The agent's own idle
    * timer does this too, but a timer fires late when the event loop is busy, and a socket the server
    * closed meanwhile would fail the request (a POST is not resent); this check runs on the request path.
+   * A destroyed socket leaves the agent's free list only when it has closed (later), and the agent skips
+   * destroyed sockets only at the front of that list while 'lifo' takes from the back: so destroyed ones
+   * are moved to the front (sockets with different idle limits need not go stale oldest first).
    */
   private _dropStaleSockets(): void {
     const now = performance.now()
     for (const sockets of Object.values(this._agent.freeSockets)) {
-      for (const socket of sockets ?? []) {
+      if (!sockets) continue
+      for (const socket of sockets) {
         const since = this._idleSince.get(socket)
         if (since !== undefined && now - since >= (this._idleLimit.get(socket) ?? IDLE_SOCKET_TIMEOUT)) socket.destroy()
       }
+      const destroyed = sockets.filter((socket) => socket.destroyed)
+      if (destroyed.length > 0) sockets.splice(0, sockets.length, ...destroyed, ...sockets.filter((socket) => !socket.destroyed))
     }
   }
 

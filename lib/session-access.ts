@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import type { Request } from 'express'
-import { type DinteroTokens, isRecord } from './session.js'
+import { type DinteroTokens, isRecord, tokensOf } from './session.js'
 import type { VerifiedTokens } from './verified-tokens.js'
 
 /** Where Passport keeps the signed-in user in the session (`req.session.passport.user`). */
@@ -109,11 +109,14 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
  * holds a signed-in session under that id (signed out or ended meanwhile, on any instance), the user is
  * removed from the copy before it is saved, so the save cannot sign the session in again. Costs one
  * store read per save (express-session saves a session only when it changed, unless `resave: true`).
+ * When the store holds other tokens than the copy loaded and the copy still has those (another instance
+ * refreshed meanwhile), the copy takes the store's, so it cannot put a spent rotating refresh token back.
  * A session regenerated meanwhile (a new id: a sign-in) is saved as it is. @internal
  */
 export function guardSave(req: Request, session: LiveSession, sid: string, store: SessionStoreLike): void {
   // Called with the session as `this`, as express-session's own save (its wrapper) expects.
   const save = Reflect.get<LiveSession, 'save'>(session, 'save')
+  const loaded = tokensOf(storedUserOf(session))
   Object.defineProperty(session, 'save', {
     configurable: true,
     enumerable: false,
@@ -123,6 +126,7 @@ export function guardSave(req: Request, session: LiveSession, sid: string, store
       readStoredUser(store, sid).then(
         (stored) => {
           if (stored === undefined) forgetStoredUser(this)
+          else takeStoredTokens(storedUserOf(this), loaded, stored)
           save.call(this, callback)
         },
         (err: unknown) => callback(err),
@@ -130,6 +134,24 @@ export function guardSave(req: Request, session: LiveSession, sid: string, store
       return this
     },
   })
+}
+
+/**
+ * When this request kept the tokens it loaded while the store got others (another instance refreshed
+ * meanwhile), the copy takes the store's tokens (and claims): with rotating refresh tokens the loaded
+ * refresh token is spent, and saving it would sign the customer out at the next refresh.
+ */
+function takeStoredTokens(copy: Record<string, unknown> | undefined, loaded: DinteroTokens | undefined, stored: Record<string, unknown>): void {
+  const current = tokensOf(copy)
+  const theirs = tokensOf(stored)
+  // Never older ones (a writer that bypassed this check may have put them back).
+  if (!copy || !current || !loaded || !sameTokens(current, loaded) || !isNewer(theirs, current)) return
+  copy['tokens'] = { ...theirs }
+  if ('claims' in copy && 'claims' in stored) copy['claims'] = stored['claims']
+}
+
+function sameTokens(a: DinteroTokens, b: DinteroTokens): boolean {
+  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken
 }
 
 /** `session.save()` as a promise. @internal */

@@ -8,6 +8,7 @@
  */
 import { expect } from 'chai'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { EMULATOR_ENDPOINTS } from '../../lib/testing/endpoint-names.js'
 import type { DinteroStrategyOptions } from '../../lib/index.js'
 import { startApp, type TestApp } from '../support/app.js'
 import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
@@ -76,6 +77,40 @@ describe('account enumeration by timing: an unknown customer and a wrong passwor
   it('customers/login (mfa off)', () => compare({}))
 
   it("customers/mfa_login (mfa 'always', step 1)", () => compare({ mfa: 'always' }))
+
+  it("the same upstream calls per endpoint under every reading of Dintero's refusals (statuses 400/401/403/404, HTML bodies, every mfa mode)", async () => {
+    const readings: { wrong: number; unknown: number; errorBodies: 'json' | 'html' }[] = []
+    for (const errorBodies of ['json', 'html'] as const) {
+      for (const [wrong, unknown] of [[400, 404], [401, 403], [403, 400], [404, 401], [403, 404]] as const) readings.push({ wrong, unknown, errorBodies })
+    }
+    for (const { wrong, unknown, errorBodies } of readings) {
+      const variant = await startEmulator({ wrongPasswordStatus: wrong, unknownUserStatus: unknown, errorBodies })
+      try {
+        for (const mfa of ['off', 'auto', 'always'] as const) {
+          app = await startApp(strategyOptions(variant, { mfa }))
+          /** Requests per endpoint one refused sign-in cost. */
+          const spent = async (email: string): Promise<Record<string, number>> => {
+            const before = EMULATOR_ENDPOINTS.map((name) => variant.count(name))
+            const res = await fetch(`${app.url}/login`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ email, password: 'wrong-password-1' }),
+            })
+            expect(res.status).to.equal(401)
+            await res.arrayBuffer()
+            await new Promise((resolve) => setTimeout(resolve, 20))
+            return Object.fromEntries(EMULATOR_ENDPOINTS.map((name, i) => [name, variant.count(name) - before[i]!]))
+          }
+          await spent(KARI.email) // warm-up: client token and key set
+          const label = `wrong password ${wrong}, unknown customer ${unknown}, ${errorBodies} bodies, mfa ${mfa}`
+          expect(await spent('nobody@example.no'), label).to.deep.equal(await spent(KARI.email))
+          await app.close()
+        }
+      } finally {
+        await variant.stop()
+      }
+    }
+  })
 
   it('a client token Dintero no longer accepts heals on the same sign-in', async () => {
     app = await startApp(strategyOptions(emu))

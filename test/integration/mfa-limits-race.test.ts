@@ -25,13 +25,13 @@ interface RaceApp {
 }
 
 /** An app whose body parser runs on the route, after the session and Passport. */
-async function startRaceApp(strategy: DinteroPasswordStrategy): Promise<RaceApp> {
+async function startRaceApp(strategy: DinteroPasswordStrategy, store: session.Store = new session.MemoryStore()): Promise<RaceApp> {
   const auth = new passport.Passport()
   auth.use(strategy)
   auth.serializeUser(serializeUser)
   auth.deserializeUser(deserializeUser)
   const app = express()
-  app.use(session({ secret: 'race-secret', resave: false, saveUninitialized: false, store: new session.MemoryStore() }))
+  app.use(session({ secret: 'race-secret', resave: false, saveUninitialized: false, store }))
   app.use(auth.session())
   const form = express.urlencoded({ extended: false })
   app.post('/login', form, (req, res, next) => {
@@ -158,6 +158,44 @@ describe('MFA limits hold against parallel requests (body parser after the sessi
     const pending = (await (await fetch(`${app.url}/pending`, { headers: { cookie } })).json()) as any
     expect(pending.pending.attemptsLeft).to.equal(2)
     expect(((await (await post(`code=${wrong}`)).json()) as any).attemptsLeft).to.equal(1)
+  })
+
+  it('two instances sharing the store: a count saved on one is seen by a step on the other that loaded the session before it', async () => {
+    const store = new session.MemoryStore()
+    const options = strategyOptions(emu, { mfa: 'auto', mfaMaxAttempts: 2 })
+    app = await startRaceApp(new DinteroPasswordStrategy(options), store)
+    const other = await startRaceApp(new DinteroPasswordStrategy(options), store)
+    try {
+      const res = await fetch(`${app.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: OLA.email, password: OLA.password }),
+      })
+      expect(res.status).to.equal(401)
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+      const code = emu.lastMfaCode(OLA.email)!
+      const wrong = code === '000000' ? '111111' : '000000'
+      const before = emu.count('mfa_token')
+      // Loads the session on the other instance (2 attempts left in its copy), body held back.
+      const held = heldPost(other.port, '/login', cookie, `code=${wrong}`)
+      await held.connected
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const first = await fetch(`${app.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: `code=${wrong}`,
+      })
+      expect(((await first.json()) as any).attemptsLeft).to.equal(1)
+      held.send()
+      expect((await held.answered).body.attemptsLeft).to.equal(0)
+      const right = heldPost(other.port, '/login', cookie, `code=${code}`)
+      await right.connected
+      right.send()
+      expect((await right.answered).body.signedIn).to.equal(undefined)
+      expect(emu.count('mfa_token') - before, 'code checks at Dintero').to.equal(2)
+    } finally {
+      await other.close()
+    }
   })
 
   it('mfaMaxResends 1: at most 1 resend reaches Dintero', async () => {

@@ -187,6 +187,37 @@ describe('HttpClient', () => {
     }
   })
 
+  it('does not hand a request a socket it closed as stale when pooled sockets have different idle limits', async function () {
+    this.timeout(15_000)
+    // Two pooled sockets: the older one announced Keep-Alive timeout=5 (idle limit 4 s), the newer one
+    // timeout=2 (1 s). After a blocked event loop the newer one is stale and destroyed on the request
+    // path; Node's agent skips destroyed sockets only at the front of its free list and ('lifo') takes
+    // from the back, so the request must not get it.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => {
+         const short = q.url === '/short'
+         setTimeout(() => { r.writeHead(200, { connection: 'keep-alive', 'keep-alive': short ? 'timeout=2' : 'timeout=5' }); r.end('{}') }, short ? 150 : 0)
+       }) });
+       s.keepAliveTimeout = 10000;
+       s.listen(0, '127.0.0.1', () => console.log(s.address().port))`,
+    ])
+    try {
+      const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
+      const c = client(`http://127.0.0.1:${port}`)
+      await Promise.all([c.send({ what: 'test', method: 'POST', path: '/long', body: {} }), c.send({ what: 'test', method: 'POST', path: '/short', body: {} })])
+      const until = Date.now() + 1_500
+      while (Date.now() < until) {
+        // busy: the agent's 1 s idle timer of the newer socket cannot fire meanwhile
+      }
+      const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      expect(res.status).to.equal(200)
+      c.close()
+    } finally {
+      child.kill()
+    }
+  })
+
   it('marks a body that is not JSON', async () => {
     const { url } = await start((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' })
