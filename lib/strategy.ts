@@ -193,7 +193,7 @@ export class DinteroPasswordStrategy extends Strategy {
     const mfa = this._mfa
     if (mfa && !serverSession(req)) {
       // A programmer mistake, reported at the first sign-in rather than at the first MFA customer's.
-      this.error(noSessionError())
+      this.error(noSessionError(req))
       return
     }
     const { usernameField, passwordField, codeField } = this._options
