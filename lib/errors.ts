@@ -44,6 +44,14 @@ export class DinteroError extends Error {
   /** Dintero's `error.code`, if its body had one. */
   readonly upstreamCode: string | undefined
 
+  /**
+   * The same as {@link DinteroError.status}, under the name NestJS's exception filter and Fastify's error
+   * handler read, so both answer with it instead of 500.
+   */
+  get statusCode(): number {
+    return this.status
+  }
+
   constructor(message?: string, options: DinteroErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = this.constructor.name

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
-import { destroySession, detectHost, type HostRequest, type LiveSession } from './session-access.js'
+import { destroySession, detectHost, type HostRequest, type LiveSession, requestUser } from './session-access.js'
 import { lifecycleOf, type SessionLifecycle } from './session-lifecycle.js'
 import { type DinteroTokens, tokensOf } from './session.js'
 import type { DinteroPasswordStrategy } from './strategy.js'
@@ -73,7 +73,7 @@ async function signOut<R extends HostRequest>(
   const found = detectHost(req)
   const host = typeof found === 'object' ? found : undefined
   const sid = host?.sidOf(req)
-  const tokens = await newestTokens(lifecycle, sid, tokensOf(req.user))
+  const tokens = await newestTokens(lifecycle, sid, tokensOf(requestUser(req)))
   if (tokens?.refreshToken) {
     try {
       await strategy.revoke(tokens.refreshToken)

@@ -13,6 +13,7 @@ import {
   isNewer,
   type LiveSession,
   readStoredUser,
+  requestUser,
   type ResponseEnd,
   saveSession,
   type SessionHost,
@@ -103,7 +104,7 @@ export function refresherOf(
   const lifecycle = lifecycleOf(strategy)
 
   return async function refreshRequest(req: HostRequest, res: ResponseEnd): Promise<void> {
-    const tokens = tokensOf(req.user)
+    const tokens = tokensOf(requestUser(req))
     if (!tokens) return
     const ref: SessionRef = { req, ...sessionOf(req, WHO) }
     if (lifecycle.isSignedOut(ref.sid)) {
@@ -214,7 +215,7 @@ async function renew(
     return signedOut(lifecycle, sid, 'the session was signed out during the refresh')
   }
   applyTokens(host.userIn(session), fresh)
-  applyTokens(ref.req.user, fresh)
+  applyTokens(requestUser(ref.req), fresh)
   await saveSession(session)
   log('tokens refreshed and stored')
   return renewed(lifecycle, sid, fresh)

@@ -38,9 +38,11 @@ export interface SessionStoreLike {
  * Any request of a host the seam knows (an Express request, a Fastify request with @fastify/session
  * and @fastify/passport): read structurally, never by its framework's type.
  */
-export interface HostRequest {
-  /** The signed-in user, as Passport (or @fastify/passport) put it on the request. */
-  user?: unknown
+export type HostRequest = object
+
+/** The signed-in user, as Passport (or @fastify/passport) put it on the request (`req.user`). @internal */
+export function requestUser(req: HostRequest): unknown {
+  return (req as { user?: unknown }).user
 }
 
 /** Something that says when its response is done (an Express `res`, Fastify's `reply.raw`). @internal */
@@ -160,7 +162,7 @@ export function sessionOf(
 
 /** Signs this request's own view out (`req.user`), without touching the session: Passport reads it as signed out. @internal */
 export function dropRequestUser(req: HostRequest): void {
-  req.user = null
+  ;(req as { user?: unknown }).user = null
 }
 
 /** The Passport user as the store holds it now (not as this request loaded it); undefined when signed out or gone. @internal */

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { detectHost, type HostRequest, isNewer, putTokens, type ResponseEnd } from './session-access.js'
+import { detectHost, type HostRequest, isNewer, putTokens, requestUser, type ResponseEnd } from './session-access.js'
 import { tokensOf } from './session.js'
 import { SingleFlight } from './single-flight.js'
 import type { VerifiedTokens } from './verified-tokens.js'
@@ -71,7 +71,7 @@ export class SessionLifecycle {
         continue
       }
       applyTokens(host.userIn(session), outcome)
-      applyTokens(req.user, outcome)
+      applyTokens(requestUser(req), outcome)
     }
   }
 
