@@ -20,6 +20,8 @@ export class DinteroAuthFailure extends Error {
   readonly status: number
   /** The failure's `info` as the strategy gave it (`code`, `mfaRequired`, `retryAfter`, …). */
   readonly info: DinteroFailureInfo
+  /** The message is for the client (the `http-errors` convention NestJS reads). Always true. */
+  readonly expose = true
 
   constructor(info: DinteroFailureInfo, statusCode: number) {
     super(info.message)

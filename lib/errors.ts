@@ -52,6 +52,14 @@ export class DinteroError extends Error {
     return this.status
   }
 
+  /**
+   * Whether the message may be shown to the application's client, in the `http-errors` convention that
+   * NestJS's exception filter reads: true below 500. Messages never hold secrets either way.
+   */
+  get expose(): boolean {
+    return this.status < 500
+  }
+
   constructor(message?: string, options: DinteroErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = this.constructor.name
