@@ -31,7 +31,8 @@ async function startFastify(options: DinteroStrategyOptions, cookieOnly = false)
   await app.register(fastifyCookie)
   if (cookieOnly) {
     // A cookie-only session: what @fastify/secure-session looks like to the seam (data, no id, no store).
-    app.decorateRequest('session', null)
+    // (Typed as never: @fastify/session's augmentation of request.session is loaded in this file.)
+    app.decorateRequest('session', null as never)
     app.addHook('onRequest', async (request) => {
       const data: Record<string, unknown> = {}
       Object.assign(request, { session: { get: (k: string) => data[k], set: (k: string, v: unknown) => (data[k] = v), data: () => data } })
