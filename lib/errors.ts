@@ -44,6 +44,22 @@ export class DinteroError extends Error {
   /** Dintero's `error.code`, if its body had one. */
   readonly upstreamCode: string | undefined
 
+  /**
+   * The same as {@link DinteroError.status}, under the name NestJS's exception filter and Fastify's error
+   * handler read, so both answer with it instead of 500.
+   */
+  get statusCode(): number {
+    return this.status
+  }
+
+  /**
+   * Whether the message may be shown to the application's client, in the `http-errors` convention that
+   * NestJS's exception filter reads: true below 500. Messages never hold secrets either way.
+   */
+  get expose(): boolean {
+    return this.status < 500
+  }
+
   constructor(message?: string, options: DinteroErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = this.constructor.name

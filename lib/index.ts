@@ -30,6 +30,8 @@ export {
 } from './session.js'
 export { refreshTokens, type RefreshTokensOptions } from './refresh.js'
 export { logout, type LogoutOptions } from './logout.js'
+export { DinteroAuthFailure, handleAuthResult } from './auth-result.js'
+export type { HostRequest } from './session-access.js'
 export type { VerifiedTokens } from './verified-tokens.js'
 export type { DinteroClaims } from './token-verifier.js'
 export {

@@ -5,20 +5,20 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
-import { destroySession, passportLogout, type SessionRequest } from './session-access.js'
+import { destroySession, detectHost, type HostRequest, type LiveSession, requestUser } from './session-access.js'
 import { lifecycleOf, type SessionLifecycle } from './session-lifecycle.js'
 import { type DinteroTokens, tokensOf } from './session.js'
 import type { DinteroPasswordStrategy } from './strategy.js'
 
-/** Options of {@link logout}. */
-export interface LogoutOptions {
+/** Options of {@link logout}; `R` is the host's request type (Express's by default). */
+export interface LogoutOptions<R = Request> {
   /**
    * Called when revoking the refresh token at Dintero fails (Dintero unreachable, timeout, an error
    * answer). The local sign-out goes ahead regardless; the refresh token stays valid at Dintero until it
    * expires. `err` is a `DinteroError` and never contains the token. Default: the failure is written to
    * the debug log (`DEBUG=passport-dintero:logout`).
    */
-  onRevokeError?: (err: unknown, req: Request) => void
+  onRevokeError?: (err: unknown, req: R) => void
 }
 
 const WHO = 'logout'
@@ -44,29 +44,36 @@ const log = logger('logout')
  * ```
  */
 export function logout(strategy: DinteroPasswordStrategy, options: LogoutOptions = {}): RequestHandler {
-  if (typeof strategy?.revoke !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
-  const { onRevokeError } = options
-  if (onRevokeError !== undefined && typeof onRevokeError !== 'function') {
-    throw new TypeError(`${WHO}: option onRevokeError must be a function`)
-  }
-  const lifecycle = lifecycleOf(strategy)
-
+  const signOut = signOutOf(strategy, options)
   return function logoutDintero(req: Request, _res: Response, next: NextFunction): void {
-    signOut(strategy, lifecycle, req, onRevokeError).then(
+    signOut(req).then(
       () => next(),
       (err: unknown) => next(err),
     )
   }
 }
 
-async function signOut(
+/** The sign-out of one request, for any host of the session seam (see {@link logout}). @internal */
+export function signOutOf<R extends HostRequest>(strategy: DinteroPasswordStrategy, options: LogoutOptions<R> = {}): (req: R) => Promise<void> {
+  if (typeof strategy?.revoke !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
+  const { onRevokeError } = options
+  if (onRevokeError !== undefined && typeof onRevokeError !== 'function') {
+    throw new TypeError(`${WHO}: option onRevokeError must be a function`)
+  }
+  const lifecycle = lifecycleOf(strategy)
+  return (req) => signOut(strategy, lifecycle, req, onRevokeError)
+}
+
+async function signOut<R extends HostRequest>(
   strategy: DinteroPasswordStrategy,
   lifecycle: SessionLifecycle,
-  req: Request,
-  onRevokeError: LogoutOptions['onRevokeError'],
+  req: R,
+  onRevokeError: LogoutOptions<R>['onRevokeError'],
 ): Promise<void> {
-  const sid = (req as SessionRequest).sessionID
-  const tokens = await newestTokens(lifecycle, sid, tokensOf(req.user))
+  const found = detectHost(req)
+  const host = typeof found === 'object' ? found : undefined
+  const sid = host?.sidOf(req)
+  const tokens = await newestTokens(lifecycle, sid, tokensOf(requestUser(req)))
   if (tokens?.refreshToken) {
     try {
       await strategy.revoke(tokens.refreshToken)
@@ -76,9 +83,15 @@ async function signOut(
     }
   }
   if (typeof sid === 'string') lifecycle.settle(sid, { kind: 'signed-out' })
-  await passportLogout(req, WHO)
-  const { session } = req as SessionRequest
-  if (session) await destroySession(session)
+  if (!host) {
+    throw found === 'cookie'
+      ? new TypeError(`${WHO} needs a server-side session: a cookie-only session cannot be ended at the server`)
+      : new TypeError(`${WHO} needs a server-side session: no req.session (mount express-session, or register @fastify/session)`)
+  }
+  await host.logout(req, WHO)
+  // Both hosts regenerate the session at sign-out; the new one is destroyed too, so nothing of it stays.
+  const { session } = req as { session?: LiveSession }
+  if (session && typeof session.destroy === 'function') await destroySession(session)
   log('signed out')
 }
 
@@ -94,7 +107,7 @@ async function newestTokens(
   return outcome?.kind === 'renewed' ? outcome.tokens : tokens
 }
 
-function report(err: unknown, req: Request, onRevokeError: LogoutOptions['onRevokeError']): void {
+function report<R>(err: unknown, req: R, onRevokeError: LogoutOptions<R>['onRevokeError']): void {
   log('revoking the refresh token failed (%s); signing out locally anyway', errorLabel(err))
   if (!onRevokeError) return
   try {

@@ -5,9 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { Request } from 'express'
 import { hideFromDumps } from './debug.js'
-import { readStoredSession } from './session-access.js'
+import { cookieSessionError, detectHost, type HostRequest, readStoredSession } from './session-access.js'
 
 /** A started MFA sign-in, as stored in the session. @internal */
 export interface PendingMfa {
@@ -31,22 +30,27 @@ export interface PendingMfa {
 export type ServerSession = Record<string, unknown>
 
 /**
- * The request's server-side session, or undefined when there is none. express-session sets both
- * `req.session` and `req.sessionID`; a cookie-based session (cookie-session) has no `sessionID`, and
- * there the `mfa_token` would travel to the browser, so it does not count.
+ * The request's server-side session (express-session's or @fastify/session's), or undefined when there
+ * is none. A cookie-only session (cookie-session, @fastify/secure-session) has no session id, and there
+ * the `mfa_token` would travel to the browser, so it does not count.
  * @internal
  */
-export function serverSession(req: Request): ServerSession | undefined {
-  // Typed structurally: the library does not depend on express-session's types.
-  const { session, sessionID } = req as unknown as { session?: unknown; sessionID?: unknown }
-  if (typeof session !== 'object' || session === null || typeof sessionID !== 'string') return undefined
-  return session as ServerSession
+export function serverSession(req: HostRequest): ServerSession | undefined {
+  if (typeof detectHost(req) !== 'object') return undefined
+  return (req as { session: ServerSession }).session
 }
 
-/** The error for a request without a server-side session while MFA is on. @internal */
-export function noSessionError(): TypeError {
+/** The session id of a request that {@link serverSession} accepted. @internal */
+export function serverSessionId(req: HostRequest): string {
+  const host = detectHost(req)
+  return typeof host === 'object' ? host.sidOf(req)! : ''
+}
+
+/** The error for a request without a server-side session while MFA is on: loud for a cookie-only one. @internal */
+export function noSessionError(req?: HostRequest): TypeError {
+  if (req !== undefined && detectHost(req) === 'cookie') return cookieSessionError('DinteroPasswordStrategy: option mfa', 'mfa_token')
   return new TypeError(
-    'DinteroPasswordStrategy: option mfa needs a server-side session: use express-session (with a server-side store) before passport.authenticate()',
+    'DinteroPasswordStrategy: option mfa needs a server-side session: use express-session or @fastify/session (with a server-side store) before passport.authenticate()',
   )
 }
 
@@ -59,7 +63,7 @@ export function pendingKey(strategyName: string): string {
  * The pending sign-in as the session store holds it now: `null` when the store holds none (consumed,
  * dropped or the session gone), `undefined` when the host has no store to ask. @internal
  */
-export async function readStoredPending(req: Request, key: string): Promise<PendingMfa | null | undefined> {
+export async function readStoredPending(req: HostRequest, key: string): Promise<PendingMfa | null | undefined> {
   const stored = await readStoredSession(req)
   if (stored === undefined) return undefined
   const value = stored?.[key]

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-import type { Request } from 'express'
 import { logger } from './debug.js'
 import { codeChannel } from './dintero-readings.js'
 import type { DinteroClient, IssuedTokens, MfaStart } from './dintero-client.js'
@@ -21,9 +20,10 @@ import {
   readStoredPending,
   type ServerSession,
   serverSession,
+  serverSessionId,
   writePending,
 } from './mfa-state.js'
-import { saveIfPossible } from './session-access.js'
+import { type HostRequest, saveIfPossible } from './session-access.js'
 import type { ResolvedOptions } from './options.js'
 import type { Action, DinteroFailureInfo, Ident } from './sign-in.js'
 
@@ -103,7 +103,7 @@ export class MfaFlow {
    * pending sign-in in the session. Ends in a redirect to `mfaURL`, or `fail(…, 401)` saying where the code went.
    * A challenge Dintero refuses rejects with a typed error (429: {@link RateLimitedError}).
    */
-  async start(req: Request, opened: MfaStart, ident: Ident): Promise<Action> {
+  async start(req: HostRequest, opened: MfaStart, ident: Ident): Promise<Action> {
     const session = this._session(req)
     // oob_channel is optional, and customers/login never says: see codeChannel.
     const channel = codeChannel(opened.channel, ident)
@@ -130,7 +130,7 @@ export class MfaFlow {
    * tokens. The pending sign-in is consumed once Dintero issued tokens (whatever their verification says next), and on expiry or too many wrong codes. Upstream trouble
    * (429, 5xx, timeouts) rejects with a typed error and keeps it, so the customer can try again.
    */
-  async redeem(req: Request, typed: unknown): Promise<CodeStep> {
+  async redeem(req: HostRequest, typed: unknown): Promise<CodeStep> {
     const session = this._session(req)
     const copy = this._known(session)
     if (!copy) return fail(NOT_STARTED, 400)
@@ -161,7 +161,7 @@ export class MfaFlow {
   }
 
   /** Sends a new code for the pending sign-in, at most `mfaMaxResends` times and one per `mfaResendInterval`. */
-  async resend(req: Request): Promise<DinteroMfaResendResult> {
+  async resend(req: HostRequest): Promise<DinteroMfaResendResult> {
     const session = this._session(req)
     const copy = this._known(session)
     if (!copy) return { sent: false, status: 400, info: NOT_STARTED }
@@ -205,8 +205,8 @@ export class MfaFlow {
    * asking Dintero, counting); {@link BUSY} without running it when one is already running. So parallel
    * guesses cannot share one attempt, nor parallel resends one resend.
    */
-  private async _alone<T>(req: Request, step: () => Promise<T>): Promise<T | typeof BUSY> {
-    const sid = sessionIdOf(req)
+  private async _alone<T>(req: HostRequest, step: () => Promise<T>): Promise<T | typeof BUSY> {
+    const sid = serverSessionId(req)
     if (this._busy.has(sid)) return BUSY
     this._busy.add(sid)
     try {
@@ -217,7 +217,7 @@ export class MfaFlow {
   }
 
   /** The pending sign-in of this request's session, without its secrets; undefined when none or expired. */
-  pending(req: Request): DinteroMfaPending | undefined {
+  pending(req: HostRequest): DinteroMfaPending | undefined {
     const pending = this._known(this._session(req))
     if (!pending || this._now() >= pending.expiresAt) return undefined
     return {
@@ -246,7 +246,7 @@ export class MfaFlow {
    * process counted, combined so counts only go down; written into the request's copy. Undefined (and
    * dropped from the copy) when the sign-in is gone: consumed, ended, or another sign-in took its place.
    */
-  private async _fresh(req: Request, session: ServerSession): Promise<PendingMfa | undefined> {
+  private async _fresh(req: HostRequest, session: ServerSession): Promise<PendingMfa | undefined> {
     const copy = readPending(session, this._key)
     const stored = await readStoredPending(req, this._key)
     // A store that no longer holds it has seen the sign-in end (or a newer one start): that wins.
@@ -270,9 +270,9 @@ export class MfaFlow {
     await saveIfPossible(session)
   }
 
-  private _session(req: Request): ServerSession {
+  private _session(req: HostRequest): ServerSession {
     const session = serverSession(req)
-    if (!session) throw noSessionError()
+    if (!session) throw noSessionError(req)
     return session
   }
 
@@ -296,11 +296,6 @@ export class MfaFlow {
     const info = { ...stillWaiting({ ...pending, attemptsLeft }), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
     return fail(info, 401)
   }
-}
-
-/** The session id of a request that {@link serverSession} accepted (it checked the id is a string). */
-function sessionIdOf(req: Request): string {
-  return (req as unknown as { sessionID: string }).sessionID
 }
 
 /** The `info` fields of a refusal after which the code page is still the next step. */

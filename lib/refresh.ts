@@ -8,16 +8,17 @@ import { errorLabel, logger } from './debug.js'
 import { RefreshRejectedError } from './errors.js'
 import {
   dropRequestUser,
-  forgetStoredUser,
   guardSave,
+  type HostRequest,
   isNewer,
   type LiveSession,
-  passportLogout,
   readStoredUser,
+  requestUser,
+  type ResponseEnd,
   saveSession,
+  type SessionHost,
   type SessionStoreLike,
   sessionOf,
-  storedUserOf,
 } from './session-access.js'
 import { applyTokens, lifecycleOf, type RefreshOutcome, type SessionLifecycle } from './session-lifecycle.js'
 import { type DinteroTokens, tokensOf } from './session.js'
@@ -40,7 +41,8 @@ const log = logger('refresh')
 
 /** The session a request belongs to. */
 interface SessionRef {
-  req: Request
+  req: HostRequest
+  host: SessionHost
   session: LiveSession
   sid: string
   store: SessionStoreLike
@@ -79,43 +81,45 @@ interface SessionRef {
  * ```
  */
 export function refreshTokens(strategy: DinteroPasswordStrategy, options: RefreshTokensOptions = {}): RequestHandler {
+  const refresh = refresherOf(strategy, options)
+  return function refreshDinteroTokens(req: Request, res: Response, next: NextFunction): void {
+    refresh(req, res).then(
+      () => next(),
+      (err: unknown) => next(err),
+    )
+  }
+}
+
+/**
+ * The refresh of one request, for any host of the session seam: resolves once the request may go on
+ * (tokens fresh, or signed out), rejects when it must fail. `res` says when the response is done
+ * (Express's `res`, Fastify's `reply.raw`). @internal
+ */
+export function refresherOf(
+  strategy: DinteroPasswordStrategy,
+  options: RefreshTokensOptions = {},
+): (req: HostRequest, res: ResponseEnd) => Promise<void> {
   if (typeof strategy?.refresh !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
   const windowMs = resolveWindow(options.window) * 1000
   const lifecycle = lifecycleOf(strategy)
 
-  return function refreshDinteroTokens(req: Request, res: Response, next: NextFunction): void {
-    const tokens = tokensOf(req.user)
-    if (!tokens) {
-      next()
-      return
-    }
-    let ref: SessionRef
-    try {
-      ref = { req, ...sessionOf(req, WHO) }
-    } catch (err) {
-      next(err)
-      return
-    }
+  return async function refreshRequest(req: HostRequest, res: ResponseEnd): Promise<void> {
+    const tokens = tokensOf(requestUser(req))
+    if (!tokens) return
+    const ref: SessionRef = { req, ...sessionOf(req, WHO) }
     if (lifecycle.isSignedOut(ref.sid)) {
       // This request loaded the session before it was signed out here, and was not yet tracked when the
       // sign-out reached the tracked ones: it must neither act signed in nor save the user back.
       log('a request of a session signed out meanwhile: continuing signed out')
-      forgetStoredUser(ref.session)
+      ref.host.forgetUserIn(ref.session)
       dropRequestUser(req)
-      next()
       return
     }
     lifecycle.track(ref.sid, req, res)
     // A sign-out on another instance is not seen here: saving this copy checks the store first.
-    guardSave(req, ref.session, ref.sid, ref.store)
-    if (tokens.expiresAt - Date.now() > windowMs) {
-      next()
-      return
-    }
-    keepFresh(strategy, lifecycle, ref, tokens, windowMs).then(
-      () => next(),
-      (err: unknown) => next(err),
-    )
+    guardSave(req, ref.host, ref.session, ref.sid, ref.store)
+    if (tokens.expiresAt - Date.now() > windowMs) return
+    await keepFresh(strategy, lifecycle, ref, tokens, windowMs)
   }
 }
 
@@ -140,7 +144,7 @@ async function keepFresh(
     if (tokens.expiresAt > Date.now()) return // still valid, and nothing to refresh it with
     log('access token expired and there is no refresh token: signing out')
     lifecycle.settle(ref.sid, { kind: 'signed-out' })
-    await passportLogout(ref.req, WHO)
+    await ref.host.logout(ref.req, WHO)
     return
   }
   let outcome: RefreshOutcome
@@ -156,7 +160,7 @@ async function keepFresh(
     throw err
   }
   if (outcome.kind === 'signed-out') {
-    await passportLogout(ref.req, WHO)
+    await ref.host.logout(ref.req, WHO)
     return
   }
   // Nothing to apply here: renew() settled every tracked request of the session with the outcome, this
@@ -175,8 +179,8 @@ async function renew(
   tokens: DinteroTokens,
   windowMs: number,
 ): Promise<RefreshOutcome> {
-  const { session, sid, store } = ref
-  const stored = tokensOfStored(await readStoredUser(store, sid))
+  const { host, session, sid, store } = ref
+  const stored = tokensOfStored(await readStoredUser(host, store, sid))
   if (stored === null) return signedOut(lifecycle, sid, 'the session was signed out meanwhile')
   let base = tokens
   if (isNewer(stored, tokens)) {
@@ -194,7 +198,7 @@ async function renew(
     if (!(err instanceof RefreshRejectedError)) throw err
     // With rotating refresh tokens, another instance may have used this one a moment ago and still be
     // verifying or storing what Dintero gave it: losing that race must not sign anyone out.
-    const latest = await newerInStore(store, sid, base, Math.min(RACE_WAIT_MS, strategy._options.timeout))
+    const latest = await newerInStore(host, store, sid, base, Math.min(RACE_WAIT_MS, strategy._options.timeout))
     if (latest) {
       log('refresh token refused, but newer tokens are in the store: taking them')
       return renewed(lifecycle, sid, await verifiedStored(strategy, latest, base))
@@ -203,15 +207,15 @@ async function renew(
   }
 
   // Never write into a session that was signed out while Dintero answered: that would sign it in again.
-  if ((await readStoredUser(store, sid)) === undefined) {
+  if ((await readStoredUser(host, store, sid)) === undefined) {
     const rotated = fresh.tokens.refreshToken
     if (rotated && rotated !== base.refreshToken) {
       strategy.revoke(rotated).catch((err: unknown) => log('revoking an orphaned refresh token failed (%s)', errorLabel(err)))
     }
     return signedOut(lifecycle, sid, 'the session was signed out during the refresh')
   }
-  applyTokens(storedUserOf(session), fresh)
-  applyTokens(ref.req.user, fresh)
+  applyTokens(host.userIn(session), fresh)
+  applyTokens(requestUser(ref.req), fresh)
   await saveSession(session)
   log('tokens refreshed and stored')
   return renewed(lifecycle, sid, fresh)
@@ -232,10 +236,10 @@ const STORE_POLL_MS = [5, 10, 20, 40, 80, 160, 320, 640]
  * Newer, still valid tokens than `base` once another instance stores them: looks at the store at once,
  * then again with growing pauses for up to `waitMs`. Undefined when none came, or the session was signed out.
  */
-async function newerInStore(store: SessionStoreLike, sid: string, base: DinteroTokens, waitMs: number): Promise<DinteroTokens | undefined> {
+async function newerInStore(host: SessionHost, store: SessionStoreLike, sid: string, base: DinteroTokens, waitMs: number): Promise<DinteroTokens | undefined> {
   const deadline = Date.now() + waitMs
   for (let attempt = 0; ; attempt++) {
-    const latest = tokensOfStored(await readStoredUser(store, sid))
+    const latest = tokensOfStored(await readStoredUser(host, store, sid))
     if (latest === null) return undefined
     if (isNewer(latest, base) && latest.expiresAt > Date.now()) return latest
     const pause = Math.min(STORE_POLL_MS[Math.min(attempt, STORE_POLL_MS.length - 1)]!, deadline - Date.now())

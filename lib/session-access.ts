@@ -1,86 +1,192 @@
 /**
- * The little of express-session and Passport that keeping tokens fresh needs: the request's session,
- * its store, the signed-in user stored in it, and promise forms of save, destroy and `req.logout`.
- * Structural types only, so the package needs neither at runtime (any store works).
+ * The session seam: the little of the host's session and Passport that keeping tokens fresh, signing
+ * out and the MFA pending state need, for each host the package knows:
+ *
+ * | host | session id | Passport's user in the session | sign-out |
+ * |---|---|---|---|
+ * | express-session + passport (Express 4/5, NestJS on Express) | `req.sessionID` | `session.passport.user` | `req.logout(cb)` |
+ * | @fastify/session + @fastify/passport | `request.session.sessionId` | `session.passport` | `await request.logOut()` |
+ *
+ * Both keep the store at `req.sessionStore` with `get(sid, cb)`, and sessions with `save(cb)` and
+ * `destroy(cb)`. A cookie-only session (cookie-session, @fastify/secure-session) has no id and no store:
+ * it is refused wherever a refresh token or `mfa_token` would end up in the cookie. Structural types
+ * only, so the package needs none of these at runtime (any store works).
  *
  * @packageDocumentation
  */
-import type { Request } from 'express'
 import { type DinteroTokens, isRecord, tokensOf } from './session.js'
 import type { VerifiedTokens } from './verified-tokens.js'
 
-/** Where Passport keeps the signed-in user in the session (`req.session.passport.user`). */
+/** Where Passport keeps its part of the session (`session.passport`). */
 const PASSPORT_KEY = 'passport'
 
 type Callback = (err?: unknown) => void
 
-/** An express-session session, as far as this package uses it. @internal */
+/** A server-side session (express-session's or @fastify/session's), as far as this package uses it. @internal */
 export interface LiveSession {
   [key: string]: unknown
   save(callback: Callback): unknown
   destroy(callback: Callback): unknown
 }
 
-/** An express-session store, as far as this package uses it. @internal */
+/** A session store (express-session's or @fastify/session's), as far as this package uses it. @internal */
 export interface SessionStoreLike {
   get(sid: string, callback: (err: unknown, session?: Record<string, unknown> | null) => void): void
 }
 
-/** A request with express-session and Passport mounted. @internal */
-export type SessionRequest = Request & {
-  session?: LiveSession
-  sessionID?: string
-  sessionStore?: SessionStoreLike
+/**
+ * Any request of a host the seam knows (an Express request, a Fastify request with @fastify/session
+ * and @fastify/passport): read structurally, never by its framework's type.
+ */
+export type HostRequest = object
+
+/** The signed-in user, as Passport (or @fastify/passport) put it on the request (`req.user`). @internal */
+export function requestUser(req: HostRequest): unknown {
+  return (req as { user?: unknown }).user
 }
 
-/** The session, its id and its store; throws a `TypeError` naming `who` when express-session is missing. @internal */
-export function sessionOf(req: Request, who: string): { session: LiveSession; sid: string; store: SessionStoreLike } {
-  const { session, sessionID, sessionStore } = req as SessionRequest
-  if (!session || typeof sessionID !== 'string' || !sessionStore || typeof sessionStore.get !== 'function') {
-    throw new TypeError(`${who} needs express-session: mount it after session() and passport.session()`)
+/** Something that says when its response is done (an Express `res`, Fastify's `reply.raw`). @internal */
+export interface ResponseEnd {
+  once(event: 'close', listener: () => void): unknown
+}
+
+/** How one host names the session id, where Passport keeps the user, and how to sign out. @internal */
+export interface SessionHost {
+  /** The host's name, for error messages. */
+  readonly name: string
+  /** The request's session id now (it changes when the session is regenerated). */
+  sidOf(req: HostRequest): string | undefined
+  /** The Passport user held by session data (the live session or as read from the store). */
+  userIn(data: unknown): Record<string, unknown> | undefined
+  /** Removes the Passport user from session data. */
+  forgetUserIn(data: unknown): void
+  /** Passport's sign-out (clears the request's user, removes it from the session, regenerates it). */
+  logout(req: HostRequest, who: string): Promise<void>
+}
+
+function field(value: unknown, key: string): unknown {
+  return isRecord(value) || typeof value === 'function' ? (value as Record<string, unknown>)[key] : undefined
+}
+
+/** express-session with passport: Express 4 and 5, NestJS on Express. */
+const EXPRESS_SESSION: SessionHost = {
+  name: 'express-session',
+  sidOf: (req) => {
+    const sid = field(req, 'sessionID')
+    return typeof sid === 'string' ? sid : undefined
+  },
+  userIn: (data) => {
+    const user = field(field(data, PASSPORT_KEY), 'user')
+    return isRecord(user) ? user : undefined
+  },
+  forgetUserIn: (data) => {
+    const passport = field(data, PASSPORT_KEY)
+    if (isRecord(passport)) delete passport['user']
+  },
+  logout: (req, who) => {
+    const logoutFn = field(req, 'logout')
+    if (typeof logoutFn !== 'function') throw new TypeError(`${who} needs Passport: mount passport.session() first`)
+    return new Promise((resolve, reject) => {
+      ;(logoutFn as (cb: Callback) => void).call(req, (err) => (err ? reject(err) : resolve()))
+    })
+  },
+}
+
+/** @fastify/session with @fastify/passport (its user is the whole of `session.passport`). */
+const FASTIFY_SESSION: SessionHost = {
+  name: '@fastify/session',
+  sidOf: (req) => {
+    const sid = field(field(req, 'session'), 'sessionId')
+    return typeof sid === 'string' ? sid : undefined
+  },
+  userIn: (data) => {
+    const user = field(data, PASSPORT_KEY)
+    return isRecord(user) ? user : undefined
+  },
+  forgetUserIn: (data) => {
+    if (isRecord(data) && PASSPORT_KEY in data) data[PASSPORT_KEY] = undefined
+  },
+  logout: async (req, who) => {
+    const logoutFn = field(req, 'logOut')
+    if (typeof logoutFn !== 'function') throw new TypeError(`${who} needs @fastify/passport: register fastifyPassport.initialize() and fastifyPassport.secureSession() first`)
+    await (logoutFn as () => Promise<void>).call(req)
+  },
+}
+
+/** The message for a cookie-only session, where secrets would travel to the browser. @internal */
+export function cookieSessionError(who: string, secret: string): TypeError {
+  return new TypeError(
+    `${who}: refusing a cookie-only session (cookie-session, @fastify/secure-session): the ${secret} would be stored in the browser's cookie; use express-session or @fastify/session with a server-side store`,
+  )
+}
+
+/**
+ * The host of a request: express-session (`req.sessionID`) or @fastify/session (`session.sessionId`);
+ * `'cookie'` for a session without an id (cookie-only); undefined without a session. @internal
+ */
+export function detectHost(req: HostRequest): SessionHost | 'cookie' | undefined {
+  if (EXPRESS_SESSION.sidOf(req) !== undefined) return EXPRESS_SESSION
+  const session = field(req, 'session')
+  if (!isRecord(session)) return undefined
+  if (FASTIFY_SESSION.sidOf(req) !== undefined) return FASTIFY_SESSION
+  return 'cookie'
+}
+
+/**
+ * The request's host, session, id and store; throws a `TypeError` naming `who` and what is missing
+ * when the request has no server-side session the seam knows. `secret` names what would leak into a
+ * cookie-only session. @internal
+ */
+export function sessionOf(
+  req: HostRequest,
+  who: string,
+  secret = 'refresh token',
+): { host: SessionHost; session: LiveSession; sid: string; store: SessionStoreLike } {
+  const host = detectHost(req)
+  if (host === 'cookie') throw cookieSessionError(who, secret)
+  if (host === undefined) {
+    throw new TypeError(
+      `${who} needs a server-side session: no req.session (mount express-session, or register @fastify/session, before it and after Passport's session support)`,
+    )
   }
-  return { session, sid: sessionID, store: sessionStore }
-}
-
-/** The Passport user held by session data (`data.passport.user`), or undefined. @internal */
-export function storedUserOf(data: unknown): Record<string, unknown> | undefined {
-  const passport = isRecord(data) ? data[PASSPORT_KEY] : undefined
-  const user = isRecord(passport) ? passport['user'] : undefined
-  return isRecord(user) ? user : undefined
-}
-
-/** Removes the Passport user from session data, so saving it can never sign anyone in again. @internal */
-export function forgetStoredUser(data: unknown): void {
-  const passport = isRecord(data) ? data[PASSPORT_KEY] : undefined
-  if (isRecord(passport)) delete passport['user']
+  const session = field(req, 'session')
+  const store = field(req, 'sessionStore')
+  const missing = [
+    ...(typeof field(session, 'save') === 'function' ? [] : ['req.session.save()']),
+    ...(typeof field(session, 'destroy') === 'function' ? [] : ['req.session.destroy()']),
+    ...(typeof field(store, 'get') === 'function' ? [] : ['req.sessionStore.get()']),
+  ]
+  if (missing.length > 0) throw new TypeError(`${who}: the ${host.name} session lacks ${missing.join(', ')}`)
+  return { host, session: session as LiveSession, sid: host.sidOf(req)!, store: store as SessionStoreLike }
 }
 
 /** Signs this request's own view out (`req.user`), without touching the session: Passport reads it as signed out. @internal */
-export function dropRequestUser(req: Request): void {
+export function dropRequestUser(req: HostRequest): void {
   ;(req as { user?: unknown }).user = null
 }
 
 /** The Passport user as the store holds it now (not as this request loaded it); undefined when signed out or gone. @internal */
-export function readStoredUser(store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
+export function readStoredUser(host: SessionHost, store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
   return new Promise((resolve, reject) => {
-    store.get(sid, (err, data) => (err ? reject(err) : resolve(storedUserOf(data))))
+    store.get(sid, (err, data) => (err ? reject(err) : resolve(host.userIn(data))))
   })
 }
 
 /**
  * The session data as the store holds it now (not as this request loaded it): `null` when the store has
- * no session under the request's id, `undefined` when the request has no store to ask (a host other
- * than express-session). @internal
+ * no session under the request's id, `undefined` when the request has no store to ask. @internal
  */
-export function readStoredSession(req: Request): Promise<Record<string, unknown> | null | undefined> {
-  const { sessionID, sessionStore } = req as SessionRequest
-  if (typeof sessionID !== 'string' || typeof sessionStore?.get !== 'function') return Promise.resolve(undefined)
+export function readStoredSession(req: HostRequest): Promise<Record<string, unknown> | null | undefined> {
+  const host = detectHost(req)
+  const store = field(req, 'sessionStore')
+  const sid = typeof host === 'object' ? host.sidOf(req) : undefined
+  if (sid === undefined || typeof field(store, 'get') !== 'function') return Promise.resolve(undefined)
   return new Promise((resolve, reject) => {
-    sessionStore.get(sessionID, (err, data) => (err ? reject(err) : resolve(isRecord(data) ? data : null)))
+    ;(store as SessionStoreLike).get(sid, (err, data) => (err ? reject(err) : resolve(isRecord(data) ? data : null)))
   })
 }
 
-/** Saves the request's session now, when the host can (express-session's `session.save()`); else nothing. @internal */
+/** Saves the request's session now, when the host can (`session.save()`); else nothing. @internal */
 export async function saveIfPossible(session: unknown): Promise<void> {
   if (isRecord(session) && typeof session['save'] === 'function') await saveSession(session as LiveSession)
 }
@@ -108,25 +214,30 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
  * Makes saving this request's copy of session `sid` re-read the store first: when the store no longer
  * holds a signed-in session under that id (signed out or ended meanwhile, on any instance), the user is
  * removed from the copy before it is saved, so the save cannot sign the session in again. Costs one
- * store read per save (express-session saves a session only when it changed, unless `resave: true`).
+ * store read per save (both hosts save a session only when it changed, unless told to always save).
  * When the store holds other tokens than the copy loaded and the copy still has those (another instance
  * refreshed meanwhile), the copy takes the store's, so it cannot put a spent rotating refresh token back.
- * A session regenerated meanwhile (a new id: a sign-in) is saved as it is. @internal
+ * A session regenerated meanwhile (a new id: a sign-in) is saved as it is. Both hosts save through
+ * `session.save(callback)`. @internal
  */
-export function guardSave(req: Request, session: LiveSession, sid: string, store: SessionStoreLike): void {
+export function guardSave(req: HostRequest, host: SessionHost, session: LiveSession, sid: string, store: SessionStoreLike): void {
   // Called with the session as `this`, as express-session's own save (its wrapper) expects.
   const save = Reflect.get<LiveSession, 'save'>(session, 'save')
-  const loaded = tokensOf(storedUserOf(session))
+  const loaded = tokensOf(host.userIn(session))
   Object.defineProperty(session, 'save', {
     configurable: true,
     enumerable: false,
     writable: true,
-    value: function guardedSave(this: LiveSession, callback: Callback) {
-      if ((req as SessionRequest).sessionID !== sid || storedUserOf(this) === undefined) return save.call(this, callback)
-      readStoredUser(store, sid).then(
+    value: function guardedSave(this: LiveSession, callback?: Callback) {
+      if (typeof callback !== 'function') {
+        // @fastify/session's promise form: the same check, as a promise.
+        return new Promise<void>((resolve, reject) => guardedSave.call(this, (err) => (err ? reject(err) : resolve())))
+      }
+      if (host.sidOf(req) !== sid || host.userIn(this) === undefined) return save.call(this, callback)
+      readStoredUser(host, store, sid).then(
         (stored) => {
-          if (stored === undefined) forgetStoredUser(this)
-          else takeStoredTokens(storedUserOf(this), loaded, stored)
+          if (stored === undefined) host.forgetUserIn(this)
+          else takeStoredTokens(host.userIn(this), loaded, stored)
           save.call(this, callback)
         },
         (err: unknown) => callback(err),
@@ -162,10 +273,4 @@ export function saveSession(session: LiveSession): Promise<void> {
 /** `session.destroy()` as a promise. @internal */
 export function destroySession(session: LiveSession): Promise<void> {
   return new Promise((resolve, reject) => session.destroy((err) => (err ? reject(err) : resolve())))
-}
-
-/** Passport's `req.logout()` as a promise: clears `req.user`, removes the user from the session and regenerates it. @internal */
-export function passportLogout(req: Request, who: string): Promise<void> {
-  if (typeof req.logout !== 'function') throw new TypeError(`${who} needs Passport: mount passport.session() first`)
-  return new Promise((resolve, reject) => req.logout((err) => (err ? reject(err) : resolve())))
 }

@@ -5,8 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { Request, Response } from 'express'
-import { forgetStoredUser, isNewer, putTokens, type SessionRequest, storedUserOf } from './session-access.js'
+import { detectHost, type HostRequest, isNewer, putTokens, requestUser, type ResponseEnd } from './session-access.js'
 import { tokensOf } from './session.js'
 import { SingleFlight } from './single-flight.js'
 import type { VerifiedTokens } from './verified-tokens.js'
@@ -25,7 +24,7 @@ export const SIGNED_OUT_MEMORY = 10 * 60_000
 export class SessionLifecycle {
   /** The refresh in flight per session id. */
   readonly flights = new SingleFlight<RefreshOutcome>()
-  private readonly _live = new Map<string, Set<Request>>()
+  private readonly _live = new Map<string, Set<HostRequest>>()
   /** Sessions signed out in this process, with when to forget them (ms since epoch), oldest first. */
   private readonly _signedOut = new Map<string, number>()
 
@@ -40,8 +39,8 @@ export class SessionLifecycle {
     return this._signedOut.has(sid)
   }
 
-  /** Remembers `req` as a request of session `sid` until its response is done. */
-  track(sid: string, req: Request, res: Response): void {
+  /** Remembers `req` as a request of session `sid` until its response (`res`, Fastify's `reply.raw`) is done. */
+  track(sid: string, req: HostRequest, res: ResponseEnd): void {
     let requests = this._live.get(sid)
     if (!requests) this._live.set(sid, (requests = new Set()))
     if (requests.has(req)) return
@@ -64,14 +63,15 @@ export class SessionLifecycle {
       this._signedOut.set(sid, this._now() + SIGNED_OUT_MEMORY)
     }
     for (const req of this._live.get(sid) ?? []) {
-      const { session, sessionID } = req as SessionRequest
-      if (sessionID !== sid) continue // regenerated meanwhile: no longer this session
+      const host = detectHost(req)
+      if (typeof host !== 'object' || host.sidOf(req) !== sid) continue // regenerated meanwhile: no longer this session
+      const { session } = req as { session?: unknown }
       if (outcome.kind === 'signed-out') {
-        forgetStoredUser(session)
+        host.forgetUserIn(session)
         continue
       }
-      applyTokens(storedUserOf(session), outcome)
-      applyTokens(req.user, outcome)
+      applyTokens(host.userIn(session), outcome)
+      applyTokens(requestUser(req), outcome)
     }
   }
 

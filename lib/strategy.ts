@@ -24,7 +24,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './options.js'
-import { type DinteroTokens, defaultUser } from './session.js'
+import { cookieSessionError, detectHost, type HostRequest } from './session-access.js'
+import { type DinteroTokens, defaultUser, tokensOf } from './session.js'
 import type { Action, Credentials, DinteroFailureInfo } from './sign-in.js'
 import { type DinteroClaims, TokenVerifier } from './token-verifier.js'
 import { refreshVerified, type VerifiedTokens, verifyIssued } from './verified-tokens.js'
@@ -38,9 +39,12 @@ export type VerifyResult = void | Promise<Express.User | false | null | undefine
 /** `verify(tokens, claims, done)`: turns a verified Dintero sign-in into the application's user. */
 export type VerifyFunction = (tokens: DinteroTokens, claims: DinteroClaims, done: VerifyDone) => VerifyResult
 
-/** `verify(req, tokens, claims, done)`, with `passReqToCallback: true`. */
-export type VerifyFunctionWithRequest = (
-  req: Request,
+/**
+ * `verify(req, tokens, claims, done)`, with `passReqToCallback: true`. `TRequest` is the host's request:
+ * Express's `Request` by default; a Fastify app names `FastifyRequest` (see `passport-dintero/fastify`).
+ */
+export type VerifyFunctionWithRequest<TRequest = Request> = (
+  req: TRequest,
   tokens: DinteroTokens,
   claims: DinteroClaims,
   done: VerifyDone,
@@ -70,7 +74,7 @@ const log = logger('strategy')
  * }))
  * ```
  */
-export class DinteroPasswordStrategy extends Strategy {
+export class DinteroPasswordStrategy<TRequest = Request> extends Strategy {
   /** The name Passport knows this strategy by. Default is `'dintero'`. */
   name: string
   /** @internal */
@@ -80,17 +84,22 @@ export class DinteroPasswordStrategy extends Strategy {
   /** @internal */
   readonly _verifier: TokenVerifier
   /** @internal */
-  readonly _verify: VerifyFunction | VerifyFunctionWithRequest | undefined
+  readonly _verify: VerifyFunction | VerifyFunctionWithRequest<never> | undefined
   /** The two-step sign-in; undefined with `mfa: 'off'`. @internal */
   readonly _mfa: MfaFlow | undefined
 
   constructor(options: DinteroStrategyOptions, verify?: VerifyFunction)
-  constructor(options: DinteroStrategyOptionsWithRequest, verify?: VerifyFunctionWithRequest)
-  constructor(options: DinteroStrategyOptions | DinteroStrategyOptionsWithRequest, verify?: VerifyFunction | VerifyFunctionWithRequest) {
+  constructor(options: DinteroStrategyOptionsWithRequest, verify?: VerifyFunctionWithRequest<TRequest>)
+  constructor(
+    options: DinteroStrategyOptions | DinteroStrategyOptionsWithRequest,
+    verify?: VerifyFunction | VerifyFunctionWithRequest<TRequest>,
+    ...extra: unknown[]
+  ) {
     super()
     if (verify !== undefined && typeof verify !== 'function') {
       throw new TypeError('DinteroPasswordStrategy: verify must be a function when given')
     }
+    refuseValidateBypass(this, verify, extra)
     // State that outlives a request lives in these objects: Passport runs each request on
     // Object.create(strategy), so anything assigned in authenticate() would land on a throwaway copy.
     this._options = resolveOptions(options)
@@ -188,12 +197,12 @@ export class DinteroPasswordStrategy extends Strategy {
     return createCustomer(this._client, this._options.userType, customer)
   }
 
-  /** Called by Passport for each sign-in request. */
+  /** Called by Passport (or @fastify/passport) for each sign-in request. */
   override authenticate(req: Request): void {
     const mfa = this._mfa
     if (mfa && !serverSession(req)) {
       // A programmer mistake, reported at the first sign-in rather than at the first MFA customer's.
-      this.error(noSessionError())
+      this.error(noSessionError(req))
       return
     }
     const { usernameField, passwordField, codeField } = this._options
@@ -231,7 +240,7 @@ export class DinteroPasswordStrategy extends Strategy {
    * })
    * ```
    */
-  async resendCode(req: Request): Promise<DinteroMfaResendResult> {
+  async resendCode(req: HostRequest): Promise<DinteroMfaResendResult> {
     return this._requireMfa('resendCode').resend(req)
   }
 
@@ -240,7 +249,7 @@ export class DinteroPasswordStrategy extends Strategy {
    * attempts and resends left, expiry), for rendering the code page; undefined when there is none.
    * Throws a `TypeError` when `mfa` is `'off'` or the request has no server-side session.
    */
-  pendingMfa(req: Request): DinteroMfaPending | undefined {
+  pendingMfa(req: HostRequest): DinteroMfaPending | undefined {
     return this._requireMfa('pendingMfa').pending(req)
   }
 
@@ -255,7 +264,7 @@ export class DinteroPasswordStrategy extends Strategy {
     const started = performance.now()
     action
       .then(
-        (a) => this._act(a, started),
+        (a) => this._act(refuseCookieSecrets(req, a), started),
         (error: unknown) => this._act({ kind: 'error', error }, started),
       )
       .catch((thrown: unknown) => {
@@ -347,7 +356,7 @@ export class DinteroPasswordStrategy extends Strategy {
       const takesDone = verify.length >= (passReq ? 4 : 3)
       try {
         const result = passReq
-          ? (verify as VerifyFunctionWithRequest)(req, tokens, claims, done)
+          ? (verify as VerifyFunctionWithRequest<Request>)(req, tokens, claims, done)
           : (verify as VerifyFunction)(tokens, claims, done)
         const answer = (user: Express.User | false | null | undefined | void) => {
           if (user !== undefined || !takesDone) done(null, user ?? false)
@@ -362,6 +371,30 @@ export class DinteroPasswordStrategy extends Strategy {
       }
     })
   }
+}
+
+/**
+ * Refuses what cannot be right when the strategy is extended through NestJS's
+ * `PassportStrategy(DinteroPasswordStrategy)`: Nest passes its own callback (which calls `validate()`)
+ * after the constructor's arguments, so `super(options, verify)` would silently replace `validate()`.
+ */
+function refuseValidateBypass(strategy: object, verify: unknown, extra: unknown[]): void {
+  // super(options) reaches here as (options, nestCallback); super(options, verify) as (options, verify, nestCallback).
+  if (typeof verify === 'function' && typeof extra[0] === 'function' && typeof Reflect.get(strategy, 'validate') === 'function') {
+    throw new TypeError(
+      'DinteroPasswordStrategy: given a verify function and a validate() method (NestJS PassportStrategy): the verify function would silently replace validate(); call super(options) and keep validate()',
+    )
+  }
+}
+
+/**
+ * A sign-in whose user carries a refresh token, into a cookie-only session (cookie-session,
+ * @fastify/secure-session): the token would be stored in the browser. Refused as an error.
+ */
+function refuseCookieSecrets(req: HostRequest, action: Action): Action {
+  if (action.kind !== 'success' || tokensOf(action.user)?.refreshToken === undefined) return action
+  if (detectHost(req) !== 'cookie') return action
+  return { kind: 'error', error: cookieSessionError('DinteroPasswordStrategy', 'refresh token') }
 }
 
 function isThenable(value: unknown): value is PromiseLike<Express.User | false | null | undefined | void> {

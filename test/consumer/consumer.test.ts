@@ -4,26 +4,12 @@
  * (require(esm)), an ESM app on Express 5 and a strict TypeScript app on Express 5 whose compile
  * also type-checks the published .d.ts files.
  */
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { Browser } from '../support/browser.js'
-import { cleanEnv, run, type Started, startJsonProcess } from '../support/process.js'
+import { cleanEnv, type Started, startJsonProcess } from '../support/process.js'
+import { type ConsumerApp, installApp } from './pack.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const APPS = fileURLToPath(new URL('./apps', import.meta.url))
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc')
 const USER = { email: 'consumer@example.no', password: 'consumer-password-1' }
-
-interface ConsumerApp {
-  name: string
-  type: 'commonjs' | 'module'
-  deps: string[]
-  main: string
-  build?: boolean
-}
 
 const SERVER_DEPS = ['express-session@^1.18', 'passport@^0.7']
 const CONSUMERS: ConsumerApp[] = [
@@ -46,23 +32,12 @@ interface Ready {
 
 describe('the packed package in fresh apps', function () {
   this.timeout(300_000)
-  let workdir: string
   const running = new Map<string, Started<Ready>>()
 
   before(async function () {
-    workdir = await mkdtemp(path.join(tmpdir(), 'passport-dintero-consumer-'))
-    // prepack builds dist/ first, so this is exactly what `npm publish` would upload.
-    await run('npm', ['pack', '--pack-destination', workdir], { cwd: ROOT })
-    const tarball = (await readdir(workdir)).find((f) => f.endsWith('.tgz'))
-    if (!tarball) throw new Error('npm pack produced no tarball')
-
     await Promise.all(
       CONSUMERS.map(async (app) => {
-        const dir = path.join(workdir, app.name)
-        await cp(path.join(APPS, app.name), dir, { recursive: true })
-        await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: app.name, private: true, type: app.type }))
-        await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(workdir, tarball), ...app.deps], { cwd: dir })
-        if (app.build) await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: dir })
+        const dir = await installApp(app)
         const env = cleanEnv({ USER_EMAIL: USER.email, USER_PASSWORD: USER.password, NODE_ENV: 'test' })
         running.set(app.name, await startJsonProcess<Ready>(process.execPath, [app.main], { cwd: dir, env }))
       }),
@@ -71,7 +46,6 @@ describe('the packed package in fresh apps', function () {
 
   after(async function () {
     await Promise.all([...running.values()].map((p) => p.stop()))
-    if (workdir) await rm(workdir, { recursive: true, force: true })
   })
 
   function app(name: string): Ready {

@@ -3,7 +3,7 @@ import { expect } from 'chai'
 import type { Request, Response } from 'express'
 import { logout, refreshTokens } from '../../lib/index.js'
 import { resolveWindow } from '../../lib/refresh.js'
-import { isNewer, putTokens, storedUserOf } from '../../lib/session-access.js'
+import { isNewer, putTokens } from '../../lib/session-access.js'
 import { applyTokens, lifecycleOf, SessionLifecycle } from '../../lib/session-lifecycle.js'
 import type { DinteroTokens } from '../../lib/session.js'
 import type { DinteroClaims } from '../../lib/token-verifier.js'
@@ -60,7 +60,7 @@ describe('SessionLifecycle', () => {
     life.track('s1', a.req, a.res)
     life.track('s2', b.req, b.res)
     life.settle('s1', { kind: 'renewed', tokens: fresh, claims: freshClaims })
-    expect(storedUserOf(a.raw.session)!['tokens']).to.deep.equal(fresh)
+    expect(a.raw.session.passport.user.tokens).to.deep.equal(fresh)
     expect(a.raw.user.tokens).to.deep.equal(fresh)
     expect(a.raw.user.claims).to.deep.equal(freshClaims)
     expect(b.raw.session.passport.user.tokens).to.deep.equal(old)
