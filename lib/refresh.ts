@@ -6,6 +6,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
 import { RefreshRejectedError } from './errors.js'
+import { markRefreshedBeforeSession, registerRefresher } from './expiry-guard.js'
 import {
   dropRequestUser,
   forgetStoredUser,
@@ -47,8 +48,10 @@ interface SessionRef {
 }
 
 /**
- * Middleware that keeps the signed-in customer's Dintero tokens fresh. Mount it after
- * `passport.session()`. On each request of a signed-in user whose access token expires within
+ * Middleware that keeps the signed-in customer's Dintero tokens fresh. Mount it app-wide, right before
+ * or after `passport.session()` (before, it refreshes the tokens stored in the session, so
+ * passport.session() restores fresh ones). Without it, {@link deserializeUser} signs nobody in whose
+ * access token has expired beyond the strategy's `clockTolerance`. On each request of a signed-in user whose access token expires within
  * `window` seconds, it exchanges the refresh token at Dintero, verifies the new access token exactly as
  * at sign-in, and stores the new tokens in `req.user` and in the session (keeping the refresh token
  * when Dintero returns none, taking the new one when Dintero rotates it).
@@ -82,9 +85,10 @@ export function refreshTokens(strategy: DinteroPasswordStrategy, options: Refres
   if (typeof strategy?.refresh !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
   const windowMs = resolveWindow(options.window) * 1000
   const lifecycle = lifecycleOf(strategy)
+  registerRefresher(strategy._options.audience, strategy._options.clockTolerance)
 
   return function refreshDinteroTokens(req: Request, res: Response, next: NextFunction): void {
-    const tokens = tokensOf(req.user)
+    const tokens = tokensOf(req.user) ?? tokensBeforeSession(req)
     if (!tokens) {
       next()
       return
@@ -119,6 +123,27 @@ export function refreshTokens(strategy: DinteroPasswordStrategy, options: Refres
   }
 }
 
+/**
+ * Mounted before `passport.session()` (no `req.user` yet): the stored user's tokens, refreshed there so
+ * that passport.session() restores fresh ones; the request is marked, so the deserializer knows this
+ * middleware has had its chance (see expiry-guard.ts).
+ */
+function tokensBeforeSession(req: Request): DinteroTokens | undefined {
+  if (req.user !== undefined) return undefined
+  const tokens = tokensOf(storedUserOf((req as { session?: unknown }).session))
+  if (tokens) markRefreshedBeforeSession(req)
+  return tokens
+}
+
+/** Signs the request out: `req.logout()`, or before passport.session() (no user restored yet) by forgetting the stored user. */
+async function signOut(ref: SessionRef): Promise<void> {
+  if (ref.req.user === undefined) {
+    forgetStoredUser(ref.session)
+    return
+  }
+  await passportLogout(ref.req, WHO)
+}
+
 /** Checks the `window` option; seconds. @internal */
 export function resolveWindow(window: unknown): number {
   if (window === undefined) return 60
@@ -140,7 +165,7 @@ async function keepFresh(
     if (tokens.expiresAt > Date.now()) return // still valid, and nothing to refresh it with
     log('access token expired and there is no refresh token: signing out')
     lifecycle.settle(ref.sid, { kind: 'signed-out' })
-    await passportLogout(ref.req, WHO)
+    await signOut(ref)
     return
   }
   let outcome: RefreshOutcome
@@ -156,7 +181,7 @@ async function keepFresh(
     throw err
   }
   if (outcome.kind === 'signed-out') {
-    await passportLogout(ref.req, WHO)
+    await signOut(ref)
     return
   }
   // Nothing to apply here: renew() settled every tracked request of the session with the outcome, this

@@ -16,6 +16,7 @@ import {
 import { errorLabel, logger } from './debug.js'
 import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens, UnreadableRefusalError } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
+import { registerAudience } from './expiry-guard.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
 import { noSessionError, serverSession } from './mfa-state.js'
 import {
@@ -94,6 +95,7 @@ export class DinteroPasswordStrategy extends Strategy {
     // State that outlives a request lives in these objects: Passport runs each request on
     // Object.create(strategy), so anything assigned in authenticate() would land on a throwaway copy.
     this._options = resolveOptions(options)
+    registerAudience(this._options.audience, this._options.clockTolerance)
     this.name = this._options.name
     this._verify = verify
     this._client = new DinteroClient(this._options)
