@@ -6,7 +6,7 @@
 import type {} from 'passport'
 import { isStale } from './expiry-guard.js'
 import { decodePayload } from './jwt-rs256.js'
-import type { DinteroClaims } from './token-verifier.js'
+import { type DinteroClaims, withTypedClaims } from './token-verifier.js'
 
 /** The tokens of a signed-in customer. Secrets: keep them server-side, never log them. */
 export interface DinteroTokens {
@@ -110,5 +110,5 @@ function restoreUser(stored: unknown): DinteroUser | undefined {
   const tokens = stored['tokens']
   const claims = decodePayload(tokens.accessToken)
   if (!claims || claims['sub'] !== stored['id']) return undefined
-  return { id: stored['id'], claims: claims as DinteroClaims, tokens }
+  return { id: stored['id'], claims: withTypedClaims(claims) as DinteroClaims, tokens }
 }
