@@ -34,7 +34,7 @@ describe('typed claims', function () {
     seen = []
     app = await startApp(
       strategyOptions(emu),
-      (tokens, claims) => {
+      async (tokens, claims) => {
         seen.push(claims)
         return { id: claims.sub, claims, tokens }
       },
