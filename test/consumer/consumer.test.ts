@@ -21,8 +21,11 @@ interface ConsumerApp {
   name: string
   type: 'commonjs' | 'module'
   deps: string[]
-  main: string
+  /** Started and signed in against; absent for a type-check-only app. */
+  main?: string
   build?: boolean
+  /** Type-check with the app's own TypeScript (node_modules/typescript) instead of the project's. */
+  ownTsc?: boolean
 }
 
 const SERVER_DEPS = ['express-session@^1.18', 'passport@^0.7']
@@ -36,7 +39,17 @@ const CONSUMERS: ConsumerApp[] = [
     main: 'dist/server.js',
     build: true,
   },
+  {
+    // TypeScript 5 with "module": "commonjs" resolves node10 style (typesVersions, not exports);
+    // TypeScript 7 dropped node10, so this app brings its own compiler.
+    name: 'ts-node10',
+    type: 'commonjs',
+    deps: ['typescript@~5.9', 'express@^5.1', ...SERVER_DEPS, '@types/express@^5', '@types/express-session@^1.18', '@types/node@^20'],
+    build: true,
+    ownTsc: true,
+  },
 ]
+const RUNNING = CONSUMERS.filter((app) => app.main !== undefined)
 
 interface Ready {
   url: string
@@ -62,7 +75,9 @@ describe('the packed package in fresh apps', function () {
         await cp(path.join(APPS, app.name), dir, { recursive: true })
         await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: app.name, private: true, type: app.type }))
         await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(workdir, tarball), ...app.deps], { cwd: dir })
-        if (app.build) await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: dir })
+        const tsc = app.ownTsc ? path.join(dir, 'node_modules/typescript/bin/tsc') : TSC
+        if (app.build && !app.ownTsc) await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir })
+        if (!app.main) return
         const env = cleanEnv({ USER_EMAIL: USER.email, USER_PASSWORD: USER.password, NODE_ENV: 'test' })
         running.set(app.name, await startJsonProcess<Ready>(process.execPath, [app.main], { cwd: dir, env }))
       }),
@@ -80,7 +95,15 @@ describe('the packed package in fresh apps', function () {
     return started.ready
   }
 
-  for (const consumer of CONSUMERS) {
+  it('type-checks both entry points and the session typings under node10 resolution (TypeScript 5, module commonjs)', async function () {
+    const dir = path.join(workdir, 'ts-node10')
+    // run() rejects with tsc's output on any unresolved import or type error.
+    const out = await run(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--listFiles'], { cwd: dir })
+    expect(String(out)).to.match(/passport-dintero\/dist\/testing\/index\.d\.ts/)
+    expect(String(out)).to.match(/passport-dintero\/dist\/express-session\.d\.ts/)
+  })
+
+  for (const consumer of RUNNING) {
     describe(consumer.name, function () {
       it('refuses a wrong password and stays signed out', async function () {
         const browser = new Browser(app(consumer.name).url)
