@@ -57,18 +57,22 @@ const log = logger('strategy')
  * @example
  * ```ts
  * import passport from 'passport'
- * import { DinteroPasswordStrategy, serializeUser, deserializeUser } from 'passport-dintero'
+ * import { DinteroPasswordStrategy, deserializeUser, logout, refreshTokens, serializeUser } from 'passport-dintero'
  *
- * passport.use(new DinteroPasswordStrategy({
+ * const strategy = new DinteroPasswordStrategy({
  *   accountId: 'T12345678',
  *   clientId: process.env.DINTERO_CLIENT_ID!,
  *   clientSecret: process.env.DINTERO_CLIENT_SECRET!,
- * }))
+ * })
+ * passport.use(strategy)
  * passport.serializeUser(serializeUser)
  * passport.deserializeUser(deserializeUser)
+ * app.use(passport.session())
+ * app.use(refreshTokens(strategy))   // keeps the access token fresh
  * app.post('/login', passport.authenticate('dintero', {
  *   successRedirect: '/account', failureRedirect: '/login', failureMessage: true,
  * }))
+ * app.post('/logout', logout(strategy), (req, res) => res.redirect('/'))
  * ```
  */
 export class DinteroPasswordStrategy extends Strategy {
