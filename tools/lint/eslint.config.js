@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**'] },
+  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**', 'test/docs/.snippets/**'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,cjs,mjs}'],
