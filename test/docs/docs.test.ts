@@ -39,9 +39,17 @@ function anchors(markdown: string): Set<string> {
   return out
 }
 
-/** The `<!-- test: name -->` blocks of a page. */
-export function markedSnippets(markdown: string): { name: string; code: string }[] {
-  return [...markdown.matchAll(/<!-- test: ([\w-]+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, name, code]) => ({ name: name!, code: code! }))
+/**
+ * The `<!-- test: name -->` blocks of a page. Lines after the name, inside the comment, are a prelude
+ * (imports and `declare`s of what the block takes from its surroundings), hidden on the rendered page
+ * and put before the block for the check.
+ */
+export function markedSnippets(markdown: string): { name: string; code: string; body: string }[] {
+  return [...markdown.matchAll(/<!-- test: ([\w-]+)(\n[\s\S]*?)?\s*-->\n```ts\n([\s\S]*?)\n```/g)].map(([, name, prelude, body]) => ({
+    name: name!,
+    code: `${prelude ? `${prelude.trim()}\n` : ''}${body!}`,
+    body: body!,
+  }))
 }
 
 /** The README's instruction for JavaScript, applied: no `declare global` block, no type import, no `!`. */
@@ -100,7 +108,7 @@ describe('the docs', function () {
   })
 
   it('marks the Usage snippet and more for testing', () => {
-    expect(snippets.map((s) => s.name)).to.include.members(['usage', 'typescript-user', 'session-messages'])
+    expect(snippets.map((s) => s.name)).to.include.members(['usage', 'typescript-user', 'session-messages', 'mfa', 'emulator', 'verify-callback', 'refresh-and-logout', 'tokens-elsewhere', 'account-pages'])
   })
 
   it('every marked TypeScript block type-checks under --strict against the package', async () => {
