@@ -406,3 +406,67 @@ export function renderReport(m: Measurements, fig: Figures, date = new Date()): 
   for (const r of fig.reported) lines.push(`| ${r.name} | ${n(r.value, 2)} | ${r.why} |`)
   return `${lines.join('\n')}\n`
 }
+
+/** One bar of the ratio chart: a bold ratio of RESULTS.md with the words before it and its section. */
+export interface ChartRatio {
+  section: string
+  label: string
+  value: number
+}
+
+/**
+ * The bold ratios of a RESULTS.md (`label **0.93**` on its "Ratios" lines), each with its `## ` section:
+ * the figures the chart draws, so the chart can never show other numbers than the table.
+ */
+export function chartRatios(markdown: string): ChartRatio[] {
+  const out: ChartRatio[] = []
+  let section = ''
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) section = line.slice(3).trim()
+    if (!line.startsWith('Ratios')) continue
+    const body = line.slice(line.indexOf(':') + 1)
+    for (const [, label, value] of body.matchAll(/([^,;*]+?)\s*\*\*([\d.]+)\*\*/g)) {
+      // "signed-in page, this library / control **0.93**": the comma belongs to the label.
+      const words = label!.trim()
+      out.push({ section, label: body.includes(`signed-in page, ${words}`) ? `signed-in page, ${words}` : words, value: Number(value) })
+    }
+  }
+  return out
+}
+
+const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/**
+ * A horizontal bar chart (SVG) of the bench's ratios, with a line at 1.0 (parity). Written next to
+ * RESULTS.md by `npm run bench` (bench/run.ts) and by `node --import tsx bench/chart.ts` from an existing one.
+ */
+export function ratioChartSvg(ratios: readonly ChartRatio[]): string {
+  const labelWidth = 430
+  const barMax = 300
+  const rowHeight = 24
+  const top = 40
+  const max = Math.max(2, ...ratios.map((r) => r.value))
+  const scale = (v: number): number => (v / max) * barMax
+  const height = top + ratios.length * rowHeight + 30
+  const width = labelWidth + barMax + 70
+  const rows = ratios.map((r, i) => {
+    const y = top + i * rowHeight
+    const text = escapeXml(`${r.section}: ${r.label}`)
+    return [
+      `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${text}</text>`,
+      `<rect x="${labelWidth}" y="${y + 4}" width="${scale(r.value).toFixed(1)}" height="${rowHeight - 8}" fill="#3b6ea5"/>`,
+      `<text x="${(labelWidth + scale(r.value) + 6).toFixed(1)}" y="${y + 16}">${r.value}</text>`,
+    ].join('')
+  })
+  const one = labelWidth + scale(1)
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">passport-dintero bench: ratios (medians of paired rounds; 1.0 = parity)</text>`,
+    ...rows,
+    `<line x1="${one.toFixed(1)}" y1="${top - 4}" x2="${one.toFixed(1)}" y2="${height - 24}" stroke="#c00" stroke-dasharray="4 3"/>`,
+    `<text x="${one.toFixed(1)}" y="${height - 10}" text-anchor="middle" fill="#c00">1.0</text>`,
+    `</svg>`,
+    '',
+  ].join('\n')
+}

@@ -16,7 +16,7 @@ import { Child, type ProcessStats } from './ipc.js'
 import { type Load, LoadGenerator } from './load.js'
 import type { MicroResult } from './micro-process.js'
 import { type BenchRedis, findRedisServer, startBenchRedis } from './redis-server.js'
-import {
+import { chartRatios, ratioChartSvg,
   figures,
   type Measurements,
   type PageMeasure,
@@ -289,7 +289,11 @@ async function main(): Promise<void> {
     const fig = figures(measurements)
     const report = renderReport(measurements, fig)
     process.stdout.write(report)
-    if (s.out) writeFileSync(s.out, report)
+    if (s.out) {
+      writeFileSync(s.out, report)
+      // The ratio chart beside it, drawn from the same Markdown, so it shows exactly the table's figures.
+      writeFileSync(s.out.replace(/\.md$/, '.svg'), ratioChartSvg(chartRatios(report)))
+    }
     if (s.json) writeFileSync(s.json, JSON.stringify(fig, null, 2))
     log(`done in ${(measurements.durationMs / 60_000).toFixed(1)} min`)
   } finally {

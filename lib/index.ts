@@ -21,6 +21,7 @@ export type {
 export type { DinteroMfaPending, DinteroMfaResendResult } from './mfa.js'
 export type { DinteroCreateCustomerResult, DinteroNewCustomer, DinteroPasswordResetResult } from './customers.js'
 export {
+  type DeserializeDone,
   type DinteroTokens,
   type DinteroUser,
   deserializeUser,

@@ -6,7 +6,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
 import { RefreshRejectedError } from './errors.js'
+import { markRefreshedBeforeSession, registerRefresher } from './expiry-guard.js'
 import {
+  detectHost,
   dropRequestUser,
   guardSave,
   type HostRequest,
@@ -49,8 +51,10 @@ interface SessionRef {
 }
 
 /**
- * Middleware that keeps the signed-in customer's Dintero tokens fresh. Mount it after
- * `passport.session()`. On each request of a signed-in user whose access token expires within
+ * Middleware that keeps the signed-in customer's Dintero tokens fresh. Mount it app-wide, right before
+ * or after `passport.session()` (before, it refreshes the tokens stored in the session, so
+ * passport.session() restores fresh ones). Without it, {@link deserializeUser} signs nobody in whose
+ * access token has expired beyond the strategy's `clockTolerance`. On each request of a signed-in user whose access token expires within
  * `window` seconds, it exchanges the refresh token at Dintero, verifies the new access token exactly as
  * at sign-in, and stores the new tokens in `req.user` and in the session (keeping the refresh token
  * when Dintero returns none, taking the new one when Dintero rotates it).
@@ -102,9 +106,10 @@ export function refresherOf(
   if (typeof strategy?.refresh !== 'function') throw new TypeError(`${WHO} requires a DinteroPasswordStrategy`)
   const windowMs = resolveWindow(options.window) * 1000
   const lifecycle = lifecycleOf(strategy)
+  registerRefresher(strategy._options.audience, strategy._options.clockTolerance)
 
   return async function refreshRequest(req: HostRequest, res: ResponseEnd): Promise<void> {
-    const tokens = tokensOf(requestUser(req))
+    const tokens = tokensOf(requestUser(req)) ?? tokensBeforeSession(req)
     if (!tokens) return
     const ref: SessionRef = { req, ...sessionOf(req, WHO) }
     if (lifecycle.isSignedOut(ref.sid)) {
@@ -121,6 +126,29 @@ export function refresherOf(
     if (tokens.expiresAt - Date.now() > windowMs) return
     await keepFresh(strategy, lifecycle, ref, tokens, windowMs)
   }
+}
+
+/**
+ * Mounted before `passport.session()` (no `req.user` yet): the stored user's tokens, refreshed there so
+ * that passport.session() restores fresh ones; the request is marked, so the deserializer knows this
+ * middleware has had its chance (see expiry-guard.ts).
+ */
+function tokensBeforeSession(req: HostRequest): DinteroTokens | undefined {
+  if (requestUser(req) !== undefined) return undefined
+  const host = detectHost(req)
+  if (host === undefined || host === 'cookie') return undefined
+  const tokens = tokensOf(host.userIn((req as { session?: unknown }).session))
+  if (tokens) markRefreshedBeforeSession(req)
+  return tokens
+}
+
+/** Signs the request out: the host's logout, or before passport.session() (no user restored yet) by forgetting the stored user. */
+async function signOut(ref: SessionRef): Promise<void> {
+  if (requestUser(ref.req) === undefined) {
+    ref.host.forgetUserIn(ref.session)
+    return
+  }
+  await ref.host.logout(ref.req, WHO)
 }
 
 /** Checks the `window` option; seconds. @internal */
@@ -144,7 +172,7 @@ async function keepFresh(
     if (tokens.expiresAt > Date.now()) return // still valid, and nothing to refresh it with
     log('access token expired and there is no refresh token: signing out')
     lifecycle.settle(ref.sid, { kind: 'signed-out' })
-    await ref.host.logout(ref.req, WHO)
+    await signOut(ref)
     return
   }
   let outcome: RefreshOutcome
@@ -160,7 +188,7 @@ async function keepFresh(
     throw err
   }
   if (outcome.kind === 'signed-out') {
-    await ref.host.logout(ref.req, WHO)
+    await signOut(ref)
     return
   }
   // Nothing to apply here: renew() settled every tracked request of the session with the outcome, this

@@ -4,8 +4,9 @@
  * @packageDocumentation
  */
 import type {} from 'passport'
+import { isStale } from './expiry-guard.js'
 import { decodePayload } from './jwt-rs256.js'
-import type { DinteroClaims } from './token-verifier.js'
+import { type DinteroClaims, withTypedClaims } from './token-verifier.js'
 
 /** The tokens of a signed-in customer. Secrets: keep them server-side, never log them. */
 export interface DinteroTokens {
@@ -80,10 +81,28 @@ export function serializeUser(user: Express.User, done: (err: unknown, stored?: 
  * For `passport.deserializeUser(deserializeUser)`: reads the user back from the session, with its
  * claims from the stored access token (verified when it was stored, at sign-in or refresh). Anything
  * that is not a well-formed user (an old or tampered session) signs the visitor out instead of failing.
+ *
+ * A user whose access token expired more than the strategy's `clockTolerance` ago is not signed in
+ * either, unless a `refreshTokens(strategy)` middleware will still see it in this request (one was
+ * created for the token's audience, and it did not already run before `passport.session()`): then
+ * refreshTokens refreshes it or signs it out before the route runs. Passport calls it with the request first
+ * (`(req, stored, done)`, as it does for every deserializer declared with three parameters); called
+ * directly as `(stored, done)` it cannot tell whether refreshTokens already ran, and assumes it did not.
  */
-export function deserializeUser(stored: unknown, done: (err: unknown, user?: Express.User | false) => void): void {
-  done(null, restoreUser(stored) ?? false)
+export function deserializeUser(req: object, stored: unknown, done: DeserializeDone): void
+export function deserializeUser(stored: unknown, done: DeserializeDone): void
+export function deserializeUser(first: unknown, second: unknown, third?: DeserializeDone): void {
+  const [req, stored, done] = third ? [first as object, second, third] : [undefined, first, second as DeserializeDone]
+  const user = restoreUser(stored)
+  if (!user || isStale(user.claims.aud, user.tokens.expiresAt, user.tokens.refreshToken !== undefined, req)) {
+    done(null, false)
+    return
+  }
+  done(null, user)
 }
+
+/** The callback of {@link deserializeUser}. */
+export type DeserializeDone = (err: unknown, user?: Express.User | false) => void
 
 /** The default user from what {@link serializeUser} stored; the claims always from the stored access token. */
 function restoreUser(stored: unknown): DinteroUser | undefined {
@@ -91,5 +110,5 @@ function restoreUser(stored: unknown): DinteroUser | undefined {
   const tokens = stored['tokens']
   const claims = decodePayload(tokens.accessToken)
   if (!claims || claims['sub'] !== stored['id']) return undefined
-  return { id: stored['id'], claims: claims as DinteroClaims, tokens }
+  return { id: stored['id'], claims: withTypedClaims(claims) as DinteroClaims, tokens }
 }

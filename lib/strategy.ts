@@ -16,6 +16,7 @@ import {
 import { errorLabel, logger } from './debug.js'
 import { DinteroClient, INVALID_CREDENTIALS_MESSAGE, type IssuedTokens } from './dintero-client.js'
 import { InvalidCredentialsError, MfaRequiredError, RateLimitedError } from './errors.js'
+import { registerAudience } from './expiry-guard.js'
 import { type DinteroMfaPending, type DinteroMfaResendResult, MfaFlow } from './mfa.js'
 import { noSessionError, serverSession } from './mfa-state.js'
 import {
@@ -60,18 +61,22 @@ const log = logger('strategy')
  * @example
  * ```ts
  * import passport from 'passport'
- * import { DinteroPasswordStrategy, serializeUser, deserializeUser } from 'passport-dintero'
+ * import { DinteroPasswordStrategy, deserializeUser, logout, refreshTokens, serializeUser } from 'passport-dintero'
  *
- * passport.use(new DinteroPasswordStrategy({
+ * const strategy = new DinteroPasswordStrategy({
  *   accountId: 'T12345678',
  *   clientId: process.env.DINTERO_CLIENT_ID!,
  *   clientSecret: process.env.DINTERO_CLIENT_SECRET!,
- * }))
+ * })
+ * passport.use(strategy)
  * passport.serializeUser(serializeUser)
  * passport.deserializeUser(deserializeUser)
+ * app.use(passport.session())
+ * app.use(refreshTokens(strategy))   // keeps the access token fresh
  * app.post('/login', passport.authenticate('dintero', {
  *   successRedirect: '/account', failureRedirect: '/login', failureMessage: true,
  * }))
+ * app.post('/logout', logout(strategy), (req, res) => res.redirect('/'))
  * ```
  */
 export class DinteroPasswordStrategy<TRequest = Request> extends Strategy {
@@ -103,6 +108,7 @@ export class DinteroPasswordStrategy<TRequest = Request> extends Strategy {
     // State that outlives a request lives in these objects: Passport runs each request on
     // Object.create(strategy), so anything assigned in authenticate() would land on a throwaway copy.
     this._options = resolveOptions(options)
+    registerAudience(this._options.audience, this._options.clockTolerance)
     this.name = this._options.name
     this._verify = verify
     this._client = new DinteroClient(this._options)

@@ -14,8 +14,22 @@ import { limitFetches } from './fetch-limit.js'
 import { ALGORITHM, type ClaimRules, decodeJwt, verifyJwt } from './jwt-rs256.js'
 import { SingleFlight } from './single-flight.js'
 
-/** The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. */
+/**
+ * The verified payload of a Dintero access token. `sub` and `exp` are guaranteed present. A Dintero
+ * customer token usually also carries `email` and/or `phone_number` (the identifiers the customer has),
+ * `type` (`'customer'`, or the user type) and `scope`; none of these is documented as guaranteed, so
+ * each may be absent. When present they are strings: verification drops a non-string value of any of
+ * them (see {@link TYPED_STRING_CLAIMS}) rather than hand the app a value its type does not promise.
+ */
 export interface DinteroClaims {
+  /** The customer's email address, when the account has one. */
+  email?: string
+  /** The customer's phone number (E.164, e.g. `'+4799999999'`), when the account has one. */
+  phone_number?: string
+  /** The user type, usually `'customer'`. */
+  type?: string
+  /** Space-separated scopes of the token. */
+  scope?: string
   /** The customer's id. */
   sub: string
   /** Expiry, in seconds since epoch. */
@@ -31,6 +45,24 @@ export interface DinteroClaims {
   /** The token's id; not checked. */
   jti?: unknown
   [claim: string]: unknown
+}
+
+/** Claims typed `string` in {@link DinteroClaims}: a value of another type is dropped at verification. @internal */
+export const TYPED_STRING_CLAIMS = ['email', 'phone_number', 'type', 'scope'] as const
+
+/**
+ * `payload` with every {@link TYPED_STRING_CLAIMS} member that is present but not a string removed, so
+ * the claims match their type. Used at verification and when claims are read back from a session. @internal
+ */
+export function withTypedClaims<T extends Record<string, unknown>>(payload: T): T {
+  let out = payload
+  for (const name of TYPED_STRING_CLAIMS) {
+    if (out[name] === undefined || typeof out[name] === 'string') continue
+    if (out === payload) out = { ...payload }
+    delete out[name]
+    log('claim %s is not a string: dropped', name)
+  }
+  return out
 }
 
 /** What the verifier checks besides the signature. @internal */
@@ -109,7 +141,7 @@ export class TokenVerifier {
     }
     const payload = result.payload
     if (typeof payload['sub'] !== 'string' || payload['sub'].length === 0) throw new TokenVerificationError('Access token has no sub claim')
-    return payload as DinteroClaims
+    return withTypedClaims(payload) as DinteroClaims
   }
 
   /** The key from jwks-rsa, remembered by `kid` until `now + jwksCacheMaxAge` (`now`: before the fetch). */

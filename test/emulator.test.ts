@@ -986,6 +986,25 @@ describe('DinteroEmulator', () => {
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).to.equal(2);
     });
+
+    it('--help names the command a user runs (npx dintero-emulator), not the file inside dist', async function () {
+      this.timeout(15_000);
+      const cli = fileURLToPath(new URL('../lib/testing/cli.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--help'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      await once(child, 'close');
+      expect(out).to.match(/^Usage: npx dintero-emulator \[options\]/);
+      expect(out).to.not.contain('dist/testing/cli.js');
+    });
+  });
+
+  describe('activeRefreshTokenCount', () => {
+    it('is the number activeRefreshTokens() returns', () => {
+      const emu = new DinteroEmulator();
+      expect(emu.activeRefreshTokenCount()).to.equal(0);
+      expect(emu.activeRefreshTokenCount()).to.equal(emu.activeRefreshTokens());
+    });
   });
 });
 

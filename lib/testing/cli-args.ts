@@ -6,8 +6,8 @@
 import type { DinteroEmulatorOptions } from './options.js';
 import type { EmulatorUserInput } from './users.js';
 
-/** Usage text of `node dist/testing/cli.js`. */
-export const CLI_USAGE = `Usage: node dist/testing/cli.js [options]
+/** Usage text of `npx dintero-emulator`. */
+export const CLI_USAGE = `Usage: npx dintero-emulator [options]
   --port N               port to listen on (default 0: a free port)
   --host HOST            interface to listen on (default 127.0.0.1)
   --latency MS           delay before every response, in milliseconds (default 0)

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Runs a {@link DinteroEmulator} in its own process (for benchmarks and manual testing):
- * `node dist/testing/cli.js [--port N] [--latency MS] [--access-token-ttl S] [--user email:password]...`
+ * `npx dintero-emulator [--port N] [--latency MS] [--access-token-ttl S] [--user email:password]...`
  *
  * Prints one JSON line `{"baseUrl","accountId","clientId","clientSecret","audience"}` to stdout
  * once listening, then runs until SIGTERM or SIGINT and stops cleanly. Bad arguments exit 2.

@@ -151,7 +151,12 @@ export class DinteroEmulator {
     return this._keys.rotate(options.retainPrevious ?? true);
   }
 
-  /** Requests seen for the endpoint (404/405s count as `'unknown'`), or in total. Faulted requests count too. */
+  /**
+   * How many requests the emulator has seen for `endpoint` (404/405s count as `'unknown'`), or in total
+   * without an argument; faulted requests count too. The names ({@link EmulatorEndpoint}):
+   * `'client_token'`, `'login'`, `'keys'`, `'refresh'`, `'revoke'`, `'mfa_login'`, `'mfa_challenge'`,
+   * `'mfa_token'`, `'change_password'`, `'create_customer'`, or `'unknown'`. Returns a number.
+   */
   count(endpoint?: EmulatorEndpoint | 'unknown'): number {
     return this._log.count(endpoint);
   }
@@ -226,11 +231,17 @@ export class DinteroEmulator {
   }
 
   /**
-   * How many refresh tokens the refresh grant would still accept: the user's (by id), or all. Shows a
-   * token nobody kept (a rotated one a sign-out raced with) that was never revoked.
+   * The NUMBER (not a list) of refresh tokens the refresh grant would still accept: the user's (by id),
+   * or all users'. Shows a token nobody kept (a rotated one a sign-out raced with) that was never
+   * revoked. Same as {@link activeRefreshTokenCount}.
    */
   activeRefreshTokens(userId?: string): number {
     return this._refreshTokens.count(userId);
+  }
+
+  /** How many refresh tokens the refresh grant would still accept: the user's (by id), or all users'. A number. */
+  activeRefreshTokenCount(userId?: string): number {
+    return this.activeRefreshTokens(userId);
   }
 
   /** True while the refresh token would be accepted by the refresh grant. */

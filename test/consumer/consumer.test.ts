@@ -4,9 +4,10 @@
  * (require(esm)), an ESM app on Express 5 and a strict TypeScript app on Express 5 whose compile
  * also type-checks the published .d.ts files.
  */
+import path from 'node:path'
 import { expect } from 'chai'
 import { Browser } from '../support/browser.js'
-import { cleanEnv, type Started, startJsonProcess } from '../support/process.js'
+import { cleanEnv, run, type Started, startJsonProcess } from '../support/process.js'
 import { type ConsumerApp, installApp } from './pack.js'
 
 const USER = { email: 'consumer@example.no', password: 'consumer-password-1' }
@@ -22,7 +23,15 @@ const CONSUMERS: ConsumerApp[] = [
     main: 'dist/server.js',
     build: true,
   },
+  {
+    // TypeScript 5 with "module": "commonjs" resolves node10 style (typesVersions, not exports);
+    // TypeScript 7 dropped node10, so this app brings its own compiler (type-checked below, not started).
+    name: 'ts-node10',
+    type: 'commonjs',
+    deps: ['typescript@~5.9', 'express@^5.1', ...SERVER_DEPS, '@types/express@^5', '@types/express-session@^1.18', '@types/node@^20'],
+  },
 ]
+const RUNNING = CONSUMERS.filter((app) => app.main !== undefined)
 
 interface Ready {
   url: string
@@ -33,11 +42,14 @@ interface Ready {
 describe('the packed package in fresh apps', function () {
   this.timeout(300_000)
   const running = new Map<string, Started<Ready>>()
+  const installed = new Map<string, string>()
 
   before(async function () {
     await Promise.all(
       CONSUMERS.map(async (app) => {
         const dir = await installApp(app)
+        installed.set(app.name, dir)
+        if (app.main === undefined) return
         const env = cleanEnv({ USER_EMAIL: USER.email, USER_PASSWORD: USER.password, NODE_ENV: 'test' })
         running.set(app.name, await startJsonProcess<Ready>(process.execPath, [app.main], { cwd: dir, env }))
       }),
@@ -54,7 +66,15 @@ describe('the packed package in fresh apps', function () {
     return started.ready
   }
 
-  for (const consumer of CONSUMERS) {
+  it('type-checks both entry points and the session typings under node10 resolution (TypeScript 5, module commonjs)', async function () {
+    const dir = installed.get('ts-node10')!
+    // run() rejects with tsc's output on any unresolved import or type error.
+    const out = await run(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--listFiles'], { cwd: dir })
+    expect(String(out)).to.match(/passport-dintero\/dist\/testing\/index\.d\.ts/)
+    expect(String(out)).to.match(/passport-dintero\/dist\/express-session\.d\.ts/)
+  })
+
+  for (const consumer of RUNNING) {
     describe(consumer.name, function () {
       it('refuses a wrong password and stays signed out', async function () {
         const browser = new Browser(app(consumer.name).url)

@@ -70,7 +70,7 @@ describe('the packed package under Fastify and NestJS', function () {
     await Promise.all(
       APPS.map(async (app) => {
         const dir = await installApp(app)
-        running.set(app.name, await startJsonProcess<Ready>(process.execPath, [app.main], { cwd: dir, env }))
+        running.set(app.name, await startJsonProcess<Ready>(process.execPath, [app.main!], { cwd: dir, env }))
       }),
     )
     console.log(`      (installed, compiled and started ${APPS.length} framework apps in ${Math.round(performance.now() - started)} ms)`)

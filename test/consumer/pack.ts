@@ -21,7 +21,8 @@ export interface ConsumerApp {
   source?: string
   type: 'commonjs' | 'module'
   deps: string[]
-  main: string
+  /** Started and signed in against; absent for a type-check-only app. */
+  main?: string
   build?: boolean
 }
 

@@ -40,6 +40,8 @@ export interface TestApp {
 export interface AppExtras {
   /** Mounts `refreshTokens(strategy, refresh)` after `passport.session()`. */
   refresh?: RefreshTokensOptions
+  /** Mounts refreshTokens before `passport.session()` instead of after. */
+  refreshBeforeSession?: boolean
   /** Mounts POST /logout with `logout(strategy, logout)`. */
   logout?: LogoutOptions
   /** Adds routes after the built-in ones (before the error handler). */
@@ -65,8 +67,9 @@ export async function startAppWith(strategy: DinteroPasswordStrategy, extras: Ap
   app.use(express.urlencoded({ extended: false, limit: '2mb' }))
   app.use(express.json({ limit: '2mb' }))
   app.use(session({ secret: 'test-session-secret', resave: extras.resave ?? false, saveUninitialized: false, store }))
+  if (extras.refresh && extras.refreshBeforeSession) app.use(refreshTokens(strategy, extras.refresh))
   app.use(auth.session())
-  if (extras.refresh) app.use(refreshTokens(strategy, extras.refresh))
+  if (extras.refresh && !extras.refreshBeforeSession) app.use(refreshTokens(strategy, extras.refresh))
   if (extras.logout) {
     app.post('/logout', logout(strategy, extras.logout), (req, res) => {
       res.json({ signedIn: !!req.user })

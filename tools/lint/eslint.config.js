@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export default tseslint.config(
   // reports/ and .stryker-tmp*/ are the mutation run's output and sandboxes (copies of the repository).
-  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**', 'reports/**', '.stryker-tmp*/**'] },
+  { ignores: ['dist/**', 'coverage/**', '**/node_modules/**', 'tools/lint/node_modules/**', 'reports/**', '.stryker-tmp*/**', 'test/docs/.snippets/**'] },
   js.configs.recommended,
   {
     files: ['**/*.{js,cjs,mjs}'],
