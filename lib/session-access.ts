@@ -121,14 +121,18 @@ export function cookieSessionError(who: string, secret: string): TypeError {
 }
 
 /**
- * The host of a request: express-session (`req.sessionID`) or @fastify/session (`session.sessionId`);
- * `'cookie'` for a session without an id (cookie-only); undefined without a session. @internal
+ * The host of a request: express-session (`req.sessionID`) or @fastify/session (`session.sessionId`
+ * and its store at `req.sessionStore`); `'cookie'` for any other session (cookie-only); undefined
+ * without a session. @internal
  */
 export function detectHost(req: HostRequest): SessionHost | 'cookie' | undefined {
   if (EXPRESS_SESSION.sidOf(req) !== undefined) return EXPRESS_SESSION
   const session = field(req, 'session')
   if (!isRecord(session)) return undefined
-  if (FASTIFY_SESSION.sidOf(req) !== undefined) return FASTIFY_SESSION
+  // @fastify/session always decorates the request with its store; without one, a `sessionId` is only a
+  // data key of a cookie-only session (cookie-session and @fastify/secure-session expose their data as
+  // properties), and taking it for @fastify/session would put secrets into the cookie.
+  if (FASTIFY_SESSION.sidOf(req) !== undefined && typeof field(field(req, 'sessionStore'), 'get') === 'function') return FASTIFY_SESSION
   return 'cookie'
 }
 

@@ -5,6 +5,7 @@
 import { expect } from 'chai'
 import { DinteroAuthFailure, DinteroPasswordStrategy, handleAuthResult, RateLimitedError, UpstreamUnavailableError } from '../../lib/index.js'
 import { refresherOf } from '../../lib/refresh.js'
+import { serverSession } from '../../lib/mfa-state.js'
 import { detectHost, sessionOf } from '../../lib/session-access.js'
 
 const options = { accountId: 'T12345678', clientId: 'id', clientSecret: 'secret', baseUrl: 'http://127.0.0.1:1' }
@@ -16,16 +17,25 @@ const end = { once: () => undefined }
 describe('the session seam', () => {
   it('tells express-session (req.sessionID) from @fastify/session (session.sessionId) and a cookie-only session', () => {
     expect(detectHost({ sessionID: 's1', session: { ...saveable } })).to.have.property('name', 'express-session')
-    expect(detectHost({ session: { ...saveable, sessionId: 's1' } })).to.have.property('name', '@fastify/session')
+    expect(detectHost({ session: { ...saveable, sessionId: 's1' }, sessionStore: store })).to.have.property('name', '@fastify/session')
     expect(detectHost({ session: { isPopulated: true } })).to.equal('cookie') // cookie-session
     expect(detectHost({ session: { get: () => undefined, set: () => undefined } })).to.equal('cookie') // @fastify/secure-session
     expect(detectHost({})).to.equal(undefined)
   })
 
+  it('takes a cookie-only session whose data has a sessionId key for what it is (no store: cookie-only)', () => {
+    // cookie-session keeps data keys as properties of req.session: an app's own `sessionId` must not
+    // make it look like @fastify/session, or the mfa_token and refresh token would go into the cookie.
+    const req = { session: { isPopulated: true, sessionId: 'the-apps-own-tracking-id' } }
+    expect(detectHost(req)).to.equal('cookie')
+    expect(serverSession(req)).to.equal(undefined)
+    expect(() => sessionOf(req, 'refreshTokens')).to.throw(TypeError, /refusing a cookie-only session/)
+  })
+
   it('finds Passport\'s user where each host keeps it', () => {
     const user = { id: 'c1' }
     const express = detectHost({ sessionID: 's1' })
-    const fastify = detectHost({ session: { sessionId: 's1' } })
+    const fastify = detectHost({ session: { sessionId: 's1' }, sessionStore: store })
     if (typeof express !== 'object' || typeof fastify !== 'object') throw new Error('hosts not detected')
     expect(express.userIn({ passport: { user } })).to.equal(user)
     expect(fastify.userIn({ passport: user })).to.equal(user)
@@ -36,9 +46,13 @@ describe('the session seam', () => {
 
   it('names what is missing for a host it cannot use', () => {
     expect(() => sessionOf({}, 'refreshTokens')).to.throw(TypeError, /refreshTokens needs a server-side session: no req.session/)
-    expect(() => sessionOf({ session: { ...saveable, sessionId: 's1' } }, 'refreshTokens')).to.throw(
+    expect(() => sessionOf({ session: { sessionId: 's1' }, sessionStore: store }, 'refreshTokens')).to.throw(
       TypeError,
-      /the @fastify\/session session lacks req.sessionStore.get\(\)/,
+      /the @fastify\/session session lacks req.session.save\(\), req.session.destroy\(\)/,
+    )
+    expect(() => sessionOf({ sessionID: 's1', session: { ...saveable } }, 'refreshTokens')).to.throw(
+      TypeError,
+      /the express-session session lacks req.sessionStore.get\(\)/,
     )
     expect(() => sessionOf({ sessionID: 's1', session: {}, sessionStore: store }, 'refreshTokens')).to.throw(
       TypeError,
