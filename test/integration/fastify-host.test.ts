@@ -19,7 +19,34 @@ import { KARI, OLA, strategyOptions, useEmulator } from '../support/emulator.js'
 
 const SECRET = 'a fastify session secret of at least 32 characters'
 
-async function startFastify(options: DinteroStrategyOptions, cookieOnly = false): Promise<{ url: string; app: FastifyInstance }> {
+/** A @fastify/session store that answers a few milliseconds later, as Redis does (the memory store answers at once). */
+class AsyncStore {
+  private readonly data = new Map<string, string>()
+  private later(fn: () => void): void {
+    setTimeout(fn, 2)
+  }
+  get(sid: string, cb: (err: unknown, session?: unknown) => void): void {
+    this.later(() => {
+      const json = this.data.get(sid)
+      cb(null, json === undefined ? null : JSON.parse(json))
+    })
+  }
+  set(sid: string, session: unknown, cb: (err?: unknown) => void): void {
+    const json = JSON.stringify(session)
+    this.later(() => {
+      this.data.set(sid, json)
+      cb()
+    })
+  }
+  destroy(sid: string, cb: (err?: unknown) => void): void {
+    this.later(() => {
+      this.data.delete(sid)
+      cb()
+    })
+  }
+}
+
+async function startFastify(options: DinteroStrategyOptions, cookieOnly = false, asyncStore = false): Promise<{ url: string; app: FastifyInstance }> {
   const passport = new fastifyPassport.Authenticator()
   const strategy = new DinteroPasswordStrategy<FastifyRequest>({ ...options, mfa: 'auto', passReqToCallback: true }, async (request, tokens, claims) => {
     // The request is Fastify's, typed as such.
@@ -38,7 +65,12 @@ async function startFastify(options: DinteroStrategyOptions, cookieOnly = false)
       Object.assign(request, { session: { get: (k: string) => data[k], set: (k: string, v: unknown) => (data[k] = v), data: () => data } })
     })
   } else {
-    await app.register(fastifySession, { secret: SECRET, cookie: { secure: false }, saveUninitialized: false })
+    await app.register(fastifySession, {
+      secret: SECRET,
+      cookie: { secure: false },
+      saveUninitialized: false,
+      ...(asyncStore ? { store: new AsyncStore() as unknown as fastifySession.SessionStore } : {}),
+    })
   }
   await app.register(passport.initialize())
   await app.register(passport.secureSession())
@@ -46,7 +78,7 @@ async function startFastify(options: DinteroStrategyOptions, cookieOnly = false)
   passport.registerUserSerializer(serializeUser)
   passport.registerUserDeserializer(deserializeUser)
   app.addHook('preHandler', refreshTokensHook(strategy, { window: 1.8 }))
-  app.post('/login', { preValidation: passport.authenticate('dintero', { successRedirect: '/me' }) }, async () => undefined)
+  app.post('/login', { preValidation: passport.authenticate('dintero', { successRedirect: '/me' }) }, async (_request, reply) => reply)
   app.get('/me', async (request, reply) => {
     const user = request.user
     if (!isDinteroUser(user)) return reply.code(401).send({ signedIn: false })
@@ -66,8 +98,8 @@ describe('Fastify (@fastify/session + @fastify/passport) through the session sea
     running = undefined
   })
 
-  async function open(cookieOnly = false): Promise<Browser> {
-    const { url, app } = await startFastify(strategyOptions(emu, { timeout: 2_000 }), cookieOnly)
+  async function open(cookieOnly = false, asyncStore = false): Promise<Browser> {
+    const { url, app } = await startFastify(strategyOptions(emu, { timeout: 2_000 }), cookieOnly, asyncStore)
     running = app
     return new Browser(url)
   }
@@ -97,6 +129,18 @@ describe('Fastify (@fastify/session + @fastify/passport) through the session sea
     expect(b.status).to.equal(200)
     expect((await browser.request('/logout', { method: 'POST' })).status).to.equal(302)
     expect(emu.count('revoke')).to.equal(1)
+    expect((await browser.get('/me')).status).to.equal(401)
+  })
+
+  it('signs in, answers GET /me and signs out with a store that answers asynchronously (as Redis)', async function () {
+    // The sign-in route as docs/frameworks.md writes it: with a store that is not synchronous, a handler
+    // that returns undefined after @fastify/passport's redirect answered a second time (ERR_HTTP_HEADERS_SENT).
+    const browser = await open(false, true)
+    expect((await browser.post('/login', { email: KARI.email, password: 'wrong-password' })).status).to.equal(401)
+    const ok = await browser.post('/login', { email: KARI.email, password: KARI.password })
+    expect(ok.status).to.equal(302)
+    expect((await browser.get('/me')).json).to.include({ signedIn: true })
+    expect((await browser.request('/logout', { method: 'POST' })).status).to.equal(302)
     expect((await browser.get('/me')).status).to.equal(401)
   })
 

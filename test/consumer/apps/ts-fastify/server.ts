@@ -45,7 +45,7 @@ fastifyPassport.registerUserSerializer(serializeUser)
 fastifyPassport.registerUserDeserializer(deserializeUser)
 app.addHook('preHandler', refreshTokensHook(strategy, { window: Number(env('REFRESH_WINDOW')) }))
 
-app.post('/login', { preValidation: fastifyPassport.authenticate('dintero', { successRedirect: '/me' }) }, async () => undefined)
+app.post('/login', { preValidation: fastifyPassport.authenticate('dintero', { successRedirect: '/me' }) }, async (_request, reply) => reply)
 app.get('/me', async (request, reply) => {
   if (!request.user) return reply.code(401).send({ signedIn: false })
   const { id, tokens } = request.user
