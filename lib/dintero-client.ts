@@ -57,8 +57,19 @@ export interface DinteroJwk {
 }
 
 const KEYS_PATH = '/auth/keys'
-/** The calls that carry a customer's credentials: every refusal there costs the same (see `_withClientToken`). */
-const CREDENTIAL_PATHS: ReadonlySet<string> = new Set(['/customers/login', '/customers/mfa_login'])
+/**
+ * How a refusal is probed at the calls that carry a customer's credentials or address (see
+ * `_withClientToken`); every other call probes a 401 before answering.
+ * - `'alike'`: every refusal (400/401/403/404) is probed before answering, so an unknown customer and a
+ *   wrong password cost the same calls and time, and a revoked client token heals on the same sign-in.
+ * - `'after'`: a 401 is probed after the answer, off the request path: the password reset's success
+ *   makes no probe, so a probe on the way would make an unknown address slower than a known one.
+ */
+const CREDENTIAL_PROBES: ReadonlyMap<string, 'alike' | 'after'> = new Map([
+  ['/customers/login', 'alike'],
+  ['/customers/mfa_login', 'alike'],
+  ['/customers/change_password', 'after'],
+])
 
 /** An MFA sign-in Dintero opened: its `mfa_token` (a secret) and where codes go, when Dintero said. @internal */
 export interface MfaStart {
@@ -259,31 +270,16 @@ export class DinteroClient {
    * tell addresses apart whenever Dintero's 403 is about the customer. Anything else rejects with the
    * usual typed errors.
    *
-   * Exactly one call, whatever the answer: unlike {@link _withClientToken}, a 401 is not followed by a
-   * probe of the client token on the way, since a 401 may be Dintero's "no such customer" and an extra
-   * call would make unknown addresses measurably slower. The probe runs after the answer instead, and
-   * renews a refused token for the next call.
+   * Exactly one call on the way, whatever the answer: a 401 may be Dintero's "no such customer", so its
+   * probe of the client token runs after the answer (`'after'` in `CREDENTIAL_PROBES`) and renews a
+   * refused token for the next call.
    */
   async requestPasswordReset(email: string): Promise<'sent' | 'refused'> {
-    const { token } = await this._tokens.get()
-    const res = await this._http.send({
-      what: 'password reset',
-      method: 'POST',
-      path: `${this._prefix}/customers/change_password`,
-      body: { email, audience: this._options.audience, type: this._options.userType },
-      headers: { authorization: `Bearer ${token}` },
-    })
+    const body = { email, audience: this._options.audience, type: this._options.userType }
+    const res = await this._withClientToken('password reset', 'POST', '/customers/change_password', body)
     if (res.status >= 200 && res.status < 300) return 'sent'
-    if (res.status === 401) this._probeLater(token)
-    if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 404) return 'refused'
+    if (credentialsRefused(res.status)) return 'refused'
     throw unexpectedAnswer(res, 'password reset')
-  }
-
-  /** Probes `token` off the request path and renews it when Dintero refuses it; never rejects. */
-  private _probeLater(token: string): void {
-    void this._tokenRefused(token)
-      .then((refused) => (refused ? this._tokens.renewAfterRefusal(token) : undefined))
-      .catch(() => undefined)
   }
 
   /**
@@ -331,19 +327,25 @@ export class DinteroClient {
    * renewed and the call made once more. So a revoked client token heals on the very sign-in that met
    * it, and a wrong password is sent to Dintero once (never twice, which would speed up lockouts).
    *
-   * At the calls that carry a customer's credentials, every refusal (400, 401, 403, 404) is probed
-   * alike, whatever Dintero answers for an unknown customer and for a wrong password: both then cost
-   * the same upstream calls and the same time, and timing cannot tell which emails have an account.
-   * Elsewhere only a 401 is probed (a wrong code or a refused refresh token reveals no account).
+   * At the calls that carry a customer's credentials or address, `CREDENTIAL_PROBES` says how: at sign-in
+   * every refusal (400, 401, 403, 404) is probed alike, whatever Dintero answers for an unknown customer
+   * and for a wrong password, so both cost the same upstream calls and time; at the password reset a 401
+   * is probed after the answer. Elsewhere only a 401 is probed (a wrong code or a refused refresh token
+   * reveals no account).
    */
   private async _withClientToken(what: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<JsonResponse> {
     const call = (token: string) =>
       this._http.send({ what, method, path: this._prefix + path, body, headers: { authorization: `Bearer ${token}` } })
     const cached = await this._tokens.get()
     const res = await call(cached.token)
+    const probe = CREDENTIAL_PROBES.get(path)
     // An answer that says MFA is required proves both the client token and the password good: no probe.
-    const ambiguous = CREDENTIAL_PATHS.has(path) ? credentialsRefused(res.status) && !mfaRequired(res) : res.status === 401
+    const ambiguous = probe === 'alike' ? credentialsRefused(res.status) && !mfaRequired(res) : res.status === 401
     if (!ambiguous) return res
+    if (probe === 'after') {
+      this._probeLater(cached.token)
+      return res
+    }
     // The key-set call needs nothing but the token: its own 401 is the probe's answer.
     const refused = path === KEYS_PATH || (await this._tokenRefused(cached.token))
     if (!refused) return res
@@ -354,6 +356,13 @@ export class DinteroClient {
       })
     }
     return call(renewed.token)
+  }
+
+  /** Probes `token` off the request path and renews it when Dintero refuses it; never rejects. */
+  private _probeLater(token: string): void {
+    void this._tokenRefused(token)
+      .then((refused) => (refused ? this._tokens.renewAfterRefusal(token) : undefined))
+      .catch(() => undefined)
   }
 
   /** True when Dintero refuses `token` itself (probed with the credential-free key-set call). */
