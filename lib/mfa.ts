@@ -71,6 +71,7 @@ export const MFA_MESSAGES = {
 
 const NOT_STARTED: DinteroFailureInfo = { message: MFA_MESSAGES.notStarted, code: 'ERR_DINTERO_MFA_NOT_STARTED' }
 const EXPIRED: DinteroFailureInfo = { message: MFA_MESSAGES.expired, code: 'ERR_DINTERO_MFA_EXPIRED' }
+const TOO_MANY_WRONG: DinteroFailureInfo = { message: MFA_MESSAGES.tooManyWrong, code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 }
 /** Longest code accepted from the form: Dintero's are 6 digits; anything far longer is not a code. */
 const MAX_CODE = 32
 
@@ -143,12 +144,22 @@ export class MfaFlow {
       const pending = await this._fresh(req, session)
       if (!pending) return fail(NOT_STARTED, 400)
       if (this._now() >= pending.expiresAt) return this._expired(session)
+      // No attempt left: another instance's check is using the last one (a check here drops the sign-in).
+      if (pending.attemptsLeft <= 0) return fail(TOO_MANY_WRONG, 401)
+      // The attempt is spent before Dintero is asked, and saved to the store, so a check on another
+      // instance that reads the store meanwhile finds it spent: across instances too, at most
+      // mfaMaxAttempts checks reach Dintero (but for one store round trip). Whatever Dintero answers but
+      // tokens, the attempt stays spent: a check that timed out may have been counted there too.
+      const spent = { ...pending, attemptsLeft: pending.attemptsLeft - 1 }
+      await this._count(session, spent)
       let issued: IssuedTokens
       try {
         issued = await this._client.mfaGrant(pending.mfaToken, pending.oobCode, code)
       } catch (err) {
-        if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, pending)
+        if (err instanceof MfaCodeRejectedError) return this._wrongCode(session, spent)
         if (err instanceof MfaExpiredError) return this._expired(session)
+        // Upstream trouble: the sign-in stays for another try, unless that was its last attempt.
+        if (spent.attemptsLeft <= 0) await this._end(session, spent)
         throw err
       }
       // Dintero has spent the mfa_token: a second use of this state could only fail.
@@ -178,6 +189,9 @@ export class MfaFlow {
         const info = { ...stillWaiting(pending), message: MFA_MESSAGES.resendTooSoon, code: 'ERR_DINTERO_MFA_RESEND_LIMITED', retryAfter: Math.ceil(wait / 1000) }
         return { sent: false, status: 429, info }
       }
+      // Spent before Dintero is asked, as a code check's attempt is (see redeem).
+      const spent = { ...pending, resendsLeft: pending.resendsLeft - 1 }
+      await this._count(session, spent)
       let oobCode: string
       try {
         oobCode = await this._client.mfaChallenge(pending.mfaToken)
@@ -192,7 +206,7 @@ export class MfaFlow {
       }
       // The new challenge replaces the old one at Dintero. Wrong codes keep counting across resends, and
       // the lifetime is not extended: a resend buys no extra guesses and no extra time.
-      const resent = { ...pending, oobCode, resendsLeft: pending.resendsLeft - 1, sentAt: this._now() }
+      const resent = { ...spent, oobCode, sentAt: this._now() }
       await this._count(session, resent)
       log('code resent by %s', pending.channel ?? 'unknown channel')
       return { sent: true, channel: pending.channel, resendsLeft: resent.resendsLeft }
@@ -282,19 +296,24 @@ export class MfaFlow {
     return fail(EXPIRED, 401)
   }
 
-  private async _wrongCode(session: ServerSession, pending: PendingMfa): Promise<Refusal> {
-    const attemptsLeft = pending.attemptsLeft - 1
+  /** Dintero refused the code; `spent` already counts it (see redeem). */
+  private async _wrongCode(session: ServerSession, spent: PendingMfa): Promise<Refusal> {
+    const { attemptsLeft } = spent
     log('wrong code, %d attempts left', attemptsLeft)
     if (attemptsLeft <= 0) {
-      this._counters.end(pending)
-      dropPending(session, this._key)
-      await saveIfPossible(session)
-      return fail({ message: MFA_MESSAGES.tooManyWrong, code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 }, 401)
+      await this._end(session, spent)
+      return fail(TOO_MANY_WRONG, 401)
     }
-    await this._count(session, { ...pending, attemptsLeft })
     const left = attemptsLeft === 1 ? '1 attempt left.' : `${attemptsLeft} attempts left.`
-    const info = { ...stillWaiting({ ...pending, attemptsLeft }), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
+    const info = { ...stillWaiting(spent), message: `${MFA_MESSAGES.wrongCode} ${left}`, code: 'ERR_DINTERO_MFA_CODE_INVALID' }
     return fail(info, 401)
+  }
+
+  /** Ends the sign-in here and in the store: no request may use it again. */
+  private async _end(session: ServerSession, pending: PendingMfa): Promise<void> {
+    this._counters.end(pending)
+    dropPending(session, this._key)
+    await saveIfPossible(session)
   }
 }
 

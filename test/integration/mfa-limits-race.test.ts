@@ -198,6 +198,38 @@ describe('MFA limits hold against parallel requests (body parser after the sessi
     }
   })
 
+  it('two instances sharing the store: a code check on one spends its attempt before Dintero answers, so a parallel check on the other cannot use it too', async () => {
+    const store = new session.MemoryStore()
+    const options = strategyOptions(emu, { mfa: 'auto', mfaMaxAttempts: 1 })
+    app = await startRaceApp(new DinteroPasswordStrategy(options), store)
+    const other = await startRaceApp(new DinteroPasswordStrategy(options), store)
+    try {
+      const res = await fetch(`${app.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: OLA.email, password: OLA.password }),
+      })
+      expect(res.status).to.equal(401)
+      const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+      const code = emu.lastMfaCode(OLA.email)!
+      const wrong = code === '000000' ? '111111' : '000000'
+      const before = emu.count('mfa_token')
+      // The check on the first instance is at Dintero (its answer held back) while the second checks.
+      emu.fault('mfa_token', { answerDelayMs: 500, times: 1 })
+      const post = (url: string, body: string) =>
+        fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body })
+      const first = post(app.url, `code=${wrong}`)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      const second = await post(other.url, `code=${code}`)
+      expect(second.status, 'the second check: no attempt left for it').to.equal(401)
+      expect(((await second.json()) as any).attemptsLeft).to.equal(0)
+      expect((await first).status).to.equal(401)
+      expect(emu.count('mfa_token') - before, 'code checks at Dintero').to.equal(1)
+    } finally {
+      await other.close()
+    }
+  })
+
   it('mfaMaxResends 1: at most 1 resend reaches Dintero', async () => {
     const cookie = await startSignIn({ mfaMaxResends: 1, mfaResendInterval: 0 })
     const before = emu.count('mfa_challenge')
