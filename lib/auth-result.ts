@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-import { DinteroError } from './errors.js'
 import { isRecord } from './session.js'
 import type { DinteroFailureInfo } from './sign-in.js'
 
@@ -34,7 +33,7 @@ export class DinteroAuthFailure extends Error {
 
 /**
  * For NestJS: the body of an `AuthGuard`'s `handleRequest(err, user, info, context, status)` that keeps
- * this package's statuses. Returns the user; throws a {@link DinteroError} as it is (its `statusCode`,
+ * this package's statuses. Returns the user; throws a `DinteroError` as it is (its `statusCode`,
  * e.g. 503 for an unreachable Dintero, is what Nest answers) and a failure as a
  * {@link DinteroAuthFailure} with the strategy's status (default 401) and message.
  *
@@ -50,7 +49,8 @@ export class DinteroAuthFailure extends Error {
  */
 export function handleAuthResult<TUser>(err: unknown, user: TUser | false | null | undefined, info?: unknown, status?: unknown): TUser {
   if (err) {
-    if (err instanceof DinteroError || err instanceof Error) throw err
+    // A DinteroError keeps its status (statusCode, expose); any other Error is the app's or Passport's.
+    if (err instanceof Error) throw err
     throw new Error('Sign-in failed')
   }
   if (user) return user

@@ -96,17 +96,17 @@ const PRUNE_INTERVAL = 1_000
  * wrong codes) is remembered as ended until it would have expired. @internal
  */
 export class PendingCounters {
-  private readonly _known = new Map<string, PendingMfa | 'ended'>()
-  private readonly _expiry = new Map<string, number>()
+  /** By `mfa_token`: the newest state this process counted, or that the sign-in ended; until `expiresAt`. */
+  private readonly _known = new Map<string, { state: PendingMfa | 'ended'; expiresAt: number }>()
   private _prunedAt = Number.NEGATIVE_INFINITY
 
   constructor(private readonly _now: () => number) {
-    hideFromDumps(this, '_known', '_expiry') // keyed by mfa_token, holding oob_codes
+    hideFromDumps(this, '_known') // keyed by mfa_token, holding oob_codes
   }
 
   /** `pending` combined with what this process knows of it; undefined when this process saw it end. */
   merge(pending: PendingMfa): PendingMfa | undefined {
-    const known = this._known.get(pending.mfaToken)
+    const known = this._known.get(pending.mfaToken)?.state
     if (known === 'ended') return undefined
     return newestPending(pending, known)
   }
@@ -114,15 +114,15 @@ export class PendingCounters {
   /** Remembers `pending` (already merged) as the newest state of its sign-in. */
   record(pending: PendingMfa): void {
     this._prune()
-    this._known.set(pending.mfaToken, newestPending(pending, this._live(pending.mfaToken)))
-    this._expiry.set(pending.mfaToken, pending.expiresAt)
+    const known = this._known.get(pending.mfaToken)?.state
+    const state = newestPending(pending, known === 'ended' ? undefined : known)
+    this._known.set(pending.mfaToken, { state, expiresAt: state.expiresAt })
   }
 
   /** Remembers that the sign-in ended: no request may use it again. */
   end(pending: PendingMfa): void {
     this._prune()
-    this._known.set(pending.mfaToken, 'ended')
-    this._expiry.set(pending.mfaToken, pending.expiresAt)
+    this._known.set(pending.mfaToken, { state: 'ended', expiresAt: pending.expiresAt })
   }
 
   /** How many sign-ins are remembered (for tests). */
@@ -130,21 +130,12 @@ export class PendingCounters {
     return this._known.size
   }
 
-  private _live(mfaToken: string): PendingMfa | undefined {
-    const known = this._known.get(mfaToken)
-    return known === 'ended' ? undefined : known
-  }
-
   /** Forgets sign-ins past their expiry (they can no longer be used anyway). */
   private _prune(): void {
     const now = this._now()
     if (now - this._prunedAt < PRUNE_INTERVAL) return
     this._prunedAt = now
-    for (const [token, expiresAt] of this._expiry) {
-      if (expiresAt > now) continue
-      this._expiry.delete(token)
-      this._known.delete(token)
-    }
+    for (const [token, { expiresAt }] of this._known) if (expiresAt <= now) this._known.delete(token)
   }
 }
 

@@ -170,9 +170,14 @@ export function dropRequestUser(req: HostRequest): void {
 }
 
 /** The Passport user as the store holds it now (not as this request loaded it); undefined when signed out or gone. @internal */
-export function readStoredUser(host: SessionHost, store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
+export async function readStoredUser(host: SessionHost, store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | undefined> {
+  return host.userIn(await readStore(store, sid))
+}
+
+/** The session data the store holds under `sid` now; `null` when it holds none. */
+function readStore(store: SessionStoreLike, sid: string): Promise<Record<string, unknown> | null> {
   return new Promise((resolve, reject) => {
-    store.get(sid, (err, data) => (err ? reject(err) : resolve(host.userIn(data))))
+    store.get(sid, (err, data) => (err ? reject(err) : resolve(isRecord(data) ? data : null)))
   })
 }
 
@@ -185,9 +190,7 @@ export function readStoredSession(req: HostRequest): Promise<Record<string, unkn
   const store = field(req, 'sessionStore')
   const sid = typeof host === 'object' ? host.sidOf(req) : undefined
   if (sid === undefined || typeof field(store, 'get') !== 'function') return Promise.resolve(undefined)
-  return new Promise((resolve, reject) => {
-    ;(store as SessionStoreLike).get(sid, (err, data) => (err ? reject(err) : resolve(isRecord(data) ? data : null)))
-  })
+  return readStore(store as SessionStoreLike, sid)
 }
 
 /** Saves the request's session now, when the host can (`session.save()`); else nothing. @internal */
