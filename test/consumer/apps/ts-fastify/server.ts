@@ -1,4 +1,4 @@
-// A Fastify 5 app (tsc --strict, module nodenext, skipLibCheck off) with @fastify/session and
+// A Fastify 5 app (tsc --strict, module nodenext, skipLibCheck on: see docs/frameworks.md) with @fastify/session and
 // @fastify/passport: the code docs/frameworks.md shows, against the emulator the test runs (env).
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
