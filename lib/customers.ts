@@ -18,7 +18,7 @@ export type DinteroPasswordResetResult =
        * known and unknown addresses get this same result, with the same `message`.
        */
       readonly requested: true
-      /** Words to show: "If there is an account for this email address, we have sent it a link…". */
+      /** Words to show: "If there is an account for this email address, we have sent it an email with a link to choose a new password.". */
       readonly message: string
     }
   | {

@@ -80,9 +80,10 @@ export function serializeUser(user: unknown, request: FastifyRequest): Promise<D
  * For `fastifyPassport.registerUserDeserializer(deserializeUser)`: reads the default user back;
  * anything that is not a well-formed stored user signs the visitor out (`null`).
  */
-export function deserializeUser(stored: unknown, _request: FastifyRequest): Promise<DinteroUser | null> {
+export function deserializeUser(stored: unknown, request: FastifyRequest): Promise<DinteroUser | null> {
   return new Promise((resolve, reject) => {
-    deserializeDone(stored, (err, user) => (err ? reject(err) : resolve(user ? (user as DinteroUser) : null)))
+    // With the request, the expiry guard knows whether refreshTokensHook already ran on it (as an onRequest hook).
+    deserializeDone(request, stored, (err, user) => (err ? reject(err) : resolve(user ? (user as DinteroUser) : null)))
   })
 }
 
