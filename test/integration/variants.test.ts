@@ -321,20 +321,7 @@ describe('readings beyond the journeys', function () {
     const emu = await emulator({})
     app = await startApp(strategyOptions(emu, { mfa: 'auto' }))
     // A real mfa_token of Ola's, opened the documented way, served as customers/login's 200 answer.
-    const basic = Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')
-    const post = async (path: string, authorization: string, body: object) => {
-      const res = await fetch(`${emu.baseUrl}/v1/accounts/${emu.accountId}${path}`, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      return (await res.json()) as Record<string, string>
-    }
-    const client = await post('/auth/token', `Basic ${basic}`, { grant_type: 'client_credentials', audience: emu.audience })
-    const opened = await post('/customers/mfa_login', `Bearer ${client['access_token']}`, {
-      ident_type: 'email', ident: OLA.email, audience: emu.audience, type: 'customer', secret: OLA.password,
-    })
-    emu.fault('login', { status: 200, body: { mfa_token: opened['mfa_token'], challenge_type: 'oob', links: [] }, times: 1 })
+    emu.fault('login', { status: 200, body: { mfa_token: await openMfa(emu), challenge_type: 'oob', links: [] }, times: 1 })
     const browser = new Browser(app.url)
     const step1 = await browser.post('/login', ola)
     expect(step1.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true, channel: 'email' })
