@@ -98,12 +98,13 @@ export function loginRefusal(res: Answer): { kind: 'mfa'; mfaToken: string | und
 /**
  * Unknown: whether `customers/login` refuses an account with MFA at all, or answers 200 as
  * `customers/mfa_login` does (`{mfa_token, challenge_type, oob_channel}`, no `access_token`). A 200
- * without an `access_token` that says MFA ({@link mfaRequired}) reads as MFA required; any other 200 is
- * read as tokens. @internal
+ * that says MFA ({@link mfaRequired}: an `mfa_token`, or `error.code` `mfa_required`) reads as MFA
+ * required, also when it carries an `access_token` as well: such an answer says the sign-in is not
+ * complete, and a token beside it (perhaps one only good for the MFA step) must not complete it. Any
+ * other 200 is read as tokens. @internal
  */
 export function mfaRequiredAt200(res: Answer): { mfaToken: string | undefined } | false {
-  const body = record(res.body)
-  if (res.status !== 200 || body === undefined || nonEmptyString(body['access_token']) !== undefined) return false
+  if (res.status !== 200 || record(res.body) === undefined) return false
   return mfaRequired(res)
 }
 

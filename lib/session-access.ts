@@ -14,6 +14,7 @@
  *
  * @packageDocumentation
  */
+import { decodePayload } from './jwt-rs256.js'
 import { type DinteroTokens, isRecord, tokensOf } from './session.js'
 import type { VerifiedTokens } from './verified-tokens.js'
 
@@ -219,8 +220,9 @@ export function isNewer(candidate: DinteroTokens | undefined, current: DinteroTo
 
 /**
  * Makes saving this request's copy of session `sid` re-read the store first: when the store no longer
- * holds a signed-in session under that id (signed out or ended meanwhile, on any instance), the user is
- * removed from the copy before it is saved, so the save cannot sign the session in again. Costs one
+ * holds a signed-in session under that id (signed out or ended meanwhile, on any instance), or holds
+ * another customer's tokens there, the user is removed from the copy before it is saved, so the save
+ * cannot sign the session in again nor put one customer's tokens under another's user. Costs one
  * store read per save (both hosts save a session only when it changed, unless told to always save).
  * When the store holds other tokens than the copy loaded and the copy still has those (another instance
  * refreshed meanwhile), the copy takes the store's, so it cannot put a spent rotating refresh token back.
@@ -243,7 +245,9 @@ export function guardSave(req: HostRequest, host: SessionHost, session: LiveSess
       if (host.sidOf(req) !== sid || host.userIn(this) === undefined) return save.call(this, callback)
       readStoredUser(host, store, sid).then(
         (stored) => {
-          if (stored === undefined) host.forgetUserIn(this)
+          // A store that holds no user, or another customer's, under this id: the copy must not sign
+          // its customer in again, nor take the other customer's tokens.
+          if (stored === undefined || !sameCustomer(tokensOf(host.userIn(this)), tokensOf(stored))) host.forgetUserIn(this)
           else takeStoredTokens(host.userIn(this), loaded, stored)
           save.call(this, callback)
         },
@@ -266,6 +270,16 @@ function takeStoredTokens(copy: Record<string, unknown> | undefined, loaded: Din
   if (!copy || !current || !loaded || !sameTokens(current, loaded) || !isNewer(theirs, current)) return
   copy['tokens'] = { ...theirs }
   if ('claims' in copy && 'claims' in stored) copy['claims'] = stored['claims']
+}
+
+/**
+ * False when both carry tokens and their access tokens name different customers (`sub`). Read, not
+ * verified: both were verified when they were stored; this only keeps one customer's tokens from being
+ * copied under another's user.
+ */
+function sameCustomer(a: DinteroTokens | undefined, b: DinteroTokens | undefined): boolean {
+  if (!a || !b || a.accessToken === b.accessToken) return true
+  return decodePayload(a.accessToken)?.['sub'] === decodePayload(b.accessToken)?.['sub']
 }
 
 function sameTokens(a: DinteroTokens, b: DinteroTokens): boolean {

@@ -322,26 +322,37 @@ describe('readings beyond the journeys', function () {
     const emu = await emulator({})
     app = await startApp(strategyOptions(emu, { mfa: 'auto' }))
     // A real mfa_token of Ola's, opened the documented way, served as customers/login's 200 answer.
-    const basic = Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')
-    const post = async (path: string, authorization: string, body: object) => {
-      const res = await fetch(`${emu.baseUrl}/v1/accounts/${emu.accountId}${path}`, {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-      return (await res.json()) as Record<string, string>
-    }
-    const client = await post('/auth/token', `Basic ${basic}`, { grant_type: 'client_credentials', audience: emu.audience })
-    const opened = await post('/customers/mfa_login', `Bearer ${client['access_token']}`, {
-      ident_type: 'email', ident: OLA.email, audience: emu.audience, type: 'customer', secret: OLA.password,
-    })
-    emu.fault('login', { status: 200, body: { mfa_token: opened['mfa_token'], challenge_type: 'oob', links: [] }, times: 1 })
+    emu.fault('login', { status: 200, body: { mfa_token: await openMfa(emu), challenge_type: 'oob', links: [] }, times: 1 })
     const browser = new Browser(app.url)
     const step1 = await browser.post('/login', ola)
     expect(step1.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true, channel: 'email' })
     const right = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
     expect(right.status).to.equal(200)
   })
+
+  for (const mfa of ['auto', 'off'] as const) {
+    it(`customers/login answering 200 with an access token AND saying MFA (mfa_token, mfa_required) never signs in without the code (mfa: '${mfa}')`, async () => {
+      const emu = await emulator({})
+      app = await startApp(strategyOptions(emu, { mfa }))
+      // A token that would pass verification (right key, audience, issuer, exp) beside the MFA answer:
+      // the answer says the sign-in is not complete, so the token must not complete it.
+      const now = Math.floor(Date.now() / 1000)
+      const accessToken = emu.signToken({ sub: 'ola-pre-mfa', aud: emu.audience, iss: emu.issuer, iat: now, exp: now + 3600 })
+      const body = { access_token: accessToken, token_type: 'Bearer', mfa_token: await openMfa(emu), error: { code: 'mfa_required' } }
+      emu.fault('login', { status: 200, body, times: 1 })
+      const browser = new Browser(app.url)
+      const res = await browser.post('/login', ola)
+      expect(res.status, 'the sign-in').to.equal(401)
+      expect(res.json).to.include({ code: 'ERR_DINTERO_MFA_REQUIRED', mfaRequired: true })
+      expect((await browser.get('/me')).status, 'GET /me after it').to.equal(401)
+      if (mfa === 'off') return
+      // With MFA on, the code step follows with that answer's mfa_token, and signs the customer in.
+      expect((await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })).status, 'the code step').to.equal(200)
+      const me = (await browser.get('/me')).json as { signedIn: boolean; id: string }
+      expect(me.signedIn).to.equal(true)
+      expect(me.id, "signed in with the code grant's token, not the one beside the MFA answer").not.to.equal('ola-pre-mfa')
+    })
+  }
 
   for (const body of [{ error: { code: 'UNSUPPORTED_GRANT_TYPE' } }, { error: 'unsupported_grant_type' }]) {
     it(`the code grant's spelling falls back on ${JSON.stringify(body)} too, and checks the code once`, async () => {
@@ -405,3 +416,21 @@ describe('readings beyond the journeys', function () {
     expect(emu.requests.filter((r) => r.endpoint === 'login').map((r) => r.status)).to.deep.equal([200, 200])
   })
 })
+
+/** A real mfa_token of Ola's, opened the documented way (`customers/mfa_login` with a client token). */
+async function openMfa(emu: DinteroEmulator): Promise<string> {
+  const basic = Buffer.from(`${emu.clientId}:${emu.clientSecret}`).toString('base64')
+  const post = async (path: string, authorization: string, body: object) => {
+    const res = await fetch(`${emu.baseUrl}/v1/accounts/${emu.accountId}${path}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    return (await res.json()) as Record<string, string>
+  }
+  const client = await post('/auth/token', `Basic ${basic}`, { grant_type: 'client_credentials', audience: emu.audience })
+  const opened = await post('/customers/mfa_login', `Bearer ${client['access_token']}`, {
+    ident_type: 'email', ident: OLA.email, audience: emu.audience, type: 'customer', secret: OLA.password,
+  })
+  return opened['mfa_token']!
+}
