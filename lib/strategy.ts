@@ -394,13 +394,14 @@ function refuseValidateBypass(strategy: object, verify: unknown, extra: unknown[
 }
 
 /**
- * A sign-in whose user carries a refresh token, into a cookie-only session (cookie-session,
- * @fastify/secure-session): the token would be stored in the browser. Refused as an error.
+ * A sign-in whose user carries the customer's tokens, into a cookie-only session (cookie-session,
+ * @fastify/secure-session): the access token (a bearer secret) and any refresh token would be stored
+ * in the browser. Refused as an error.
  */
 function refuseCookieSecrets(req: HostRequest, action: Action): Action {
-  if (action.kind !== 'success' || tokensOf(action.user)?.refreshToken === undefined) return action
-  if (detectHost(req) !== 'cookie') return action
-  return { kind: 'error', error: cookieSessionError('DinteroPasswordStrategy', 'refresh token') }
+  const tokens = action.kind === 'success' ? tokensOf(action.user) : undefined
+  if (tokens === undefined || detectHost(req) !== 'cookie') return action
+  return { kind: 'error', error: cookieSessionError('DinteroPasswordStrategy', tokens.refreshToken === undefined ? 'access token' : 'refresh token') }
 }
 
 function isThenable(value: unknown): value is PromiseLike<Express.User | false | null | undefined | void> {
