@@ -9,6 +9,7 @@ import { expect } from 'chai'
 import { DinteroEmulator } from '../../lib/testing/index.js'
 import { Browser } from '../support/browser.js'
 import { cleanEnv, type Started, startJsonProcess } from '../support/process.js'
+import { expectMfaTwoStep, expectOneRefreshThenOneRevoke } from '../support/session-scenarios.js'
 import { type ConsumerApp, installApp } from './pack.js'
 
 const USER = { email: 'framework@example.no', password: 'framework-password-1' }
@@ -108,28 +109,12 @@ describe('the packed package under Fastify and NestJS', function () {
       it('refreshes a due token with one refresh call, and signs out with one revoke', async function () {
         const browser = browserFor(name)
         expect((await browser.post('/login', USER)).status).to.equal(302)
-        const before = (await browser.get('/me')).json as { expiresAt: number }
-        const refreshes = emu.count('refresh')
-        // Due (within the window) and in a new exp second, so Dintero's new access token differs.
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, before.expiresAt - 1_500 - Date.now())))
-        const [a, b] = await Promise.all([browser.get('/me'), browser.get('/me')])
-        expect(emu.count('refresh')).to.equal(refreshes + 1)
-        expect((a.json as { expiresAt: number }).expiresAt).to.be.greaterThan(before.expiresAt)
-        expect(b.status).to.equal(200)
-        const revokes = emu.count('revoke')
-        expect((await browser.request('/logout', { method: 'POST' })).status).to.equal(302)
-        expect(emu.count('revoke')).to.equal(revokes + 1)
-        expect((await browser.get('/me')).status).to.equal(401)
+        await expectOneRefreshThenOneRevoke(browser, emu)
       })
 
       it('signs an MFA customer in with the code, in two steps', async function () {
         const browser = browserFor(name)
-        expect((await browser.post('/login', MFA_USER)).status).to.equal(401)
-        expect((await browser.get('/me')).status).to.equal(401)
-        const code = emu.lastMfaCode(MFA_USER.email)
-        expect(code).to.be.a('string')
-        expect((await browser.post('/login', { code: code! })).status).to.equal(302)
-        expect((await browser.get('/me')).json).to.include({ signedIn: true })
+        await expectMfaTwoStep(browser, emu, MFA_USER)
       })
     })
   }

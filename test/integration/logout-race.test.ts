@@ -4,14 +4,10 @@
  * (a counter), through a store with 1–4 ms latency per call. Before the fix, a request that reached
  * the refresh middleware after the sign-out saved its signed-in copy back under the old id.
  */
-import type { AddressInfo } from 'node:net'
-import type http from 'node:http'
 import { expect } from 'chai'
-import express from 'express'
-import session from 'express-session'
-import passport from 'passport'
-import { DinteroPasswordStrategy, deserializeUser, logout, refreshTokens, serializeUser } from '../../lib/index.js'
+import type session from 'express-session'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { getJson, signInCookie, startApp, type TestApp, touchRoute } from '../support/app.js'
 import { KARI, strategyOptions, useEmulator } from '../support/emulator.js'
 import { LatencyStore } from '../support/latency-store.js'
 
@@ -22,67 +18,29 @@ describe('a signed-out session never comes back (requests in flight at sign-out)
   this.timeout(60_000)
   let emu: DinteroEmulator
   useEmulator((e) => (emu = e))
-  const servers: http.Server[] = []
+  const apps: TestApp[] = []
   let url: string
-  afterEach(() => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections()
-      server.close()
-    }
-  })
+  afterEach(() => Promise.all(apps.splice(0).map((app) => app.close())))
 
   /** One instance (its own strategy) on `store`; resolves to its URL. */
   async function start(store: session.Store = new LatencyStore()): Promise<string> {
-    const strategy = new DinteroPasswordStrategy(strategyOptions(emu))
-    const auth = new passport.Passport()
-    auth.use(strategy)
-    auth.serializeUser(serializeUser)
-    auth.deserializeUser(deserializeUser)
-    const app = express()
-    app.use(express.json())
-    app.use(session({ secret: 'race-secret', resave: false, saveUninitialized: false, store }))
-    app.use(auth.session())
-    app.use(refreshTokens(strategy))
-    app.post('/login', auth.authenticate(strategy.name), (_req, res) => {
-      res.json({ ok: true })
+    const app = await startApp(strategyOptions(emu), undefined, {
+      store,
+      refresh: {},
+      logout: {},
+      routes: (express) => {
+        express.get('/touch', touchRoute(0))
+        // A slow page that writes to the session: it loaded the session long before it saves it.
+        express.get('/slow-touch', touchRoute(60))
+      },
     })
-    app.post('/logout', logout(strategy), (_req, res) => {
-      res.json({ ok: true })
-    })
-    // A page that writes to the session: express-session saves it when the response ends.
-    app.get('/touch', (req, res) => {
-      const s = req.session as any
-      s.views = (s.views ?? 0) + 1
-      res.json({ signedIn: !!req.user })
-    })
-    // A slow page that writes to the session: it loaded the session long before it saves it.
-    app.get('/slow-touch', (req, res) => {
-      const s = req.session as any
-      s.views = (s.views ?? 0) + 1
-      setTimeout(() => res.json({ signedIn: !!req.user }), 60)
-    })
-    app.get('/me', (req, res) => {
-      res.json({ signedIn: !!req.user })
-    })
-    const server: http.Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    servers.push(server)
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    apps.push(app)
+    url = app.url
     return url
   }
 
-  async function signIn(): Promise<string> {
-    const res = await fetch(`${url}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: KARI.email, password: KARI.password }),
-    })
-    expect(res.status).to.equal(200)
-    return res.headers.get('set-cookie')!.split(';')[0]!
-  }
-
-  const get = async (path: string, cookie: string, base = url) => (await (await fetch(base + path, { headers: { cookie } })).json()) as any
+  const signIn = () => signInCookie(url, KARI)
+  const get = (path: string, cookie: string, base = url) => getJson(base + path, cookie)
 
   it(`zero resurrections in ${TRIALS} trials`, async () => {
     await start()

@@ -101,16 +101,21 @@ describe('MFA limits hold against parallel requests (body parser after the sessi
   let app: RaceApp
   afterEach(() => app?.close())
 
-  async function startSignIn(over: Record<string, unknown>): Promise<string> {
-    const strategy = new DinteroPasswordStrategy(strategyOptions(emu, { mfa: 'auto', ...over }))
-    app = await startRaceApp(strategy)
-    const res = await fetch(`${app.url}/login`, {
+  /** OLA's password step on `url` (401: the code is due); resolves to the session cookie. */
+  async function passwordStep(url: string): Promise<string> {
+    const res = await fetch(`${url}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email: OLA.email, password: OLA.password }),
     })
     expect(res.status).to.equal(401)
     return res.headers.get('set-cookie')!.split(';')[0]!
+  }
+
+  async function startSignIn(over: Record<string, unknown>): Promise<string> {
+    const strategy = new DinteroPasswordStrategy(strategyOptions(emu, { mfa: 'auto', ...over }))
+    app = await startRaceApp(strategy)
+    return passwordStep(app.url)
   }
 
   /** Five held requests; bodies one at a time, each after the previous one was answered. */
@@ -166,13 +171,7 @@ describe('MFA limits hold against parallel requests (body parser after the sessi
     app = await startRaceApp(new DinteroPasswordStrategy(options), store)
     const other = await startRaceApp(new DinteroPasswordStrategy(options), store)
     try {
-      const res = await fetch(`${app.url}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email: OLA.email, password: OLA.password }),
-      })
-      expect(res.status).to.equal(401)
-      const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+      const cookie = await passwordStep(app.url)
       const code = emu.lastMfaCode(OLA.email)!
       const wrong = code === '000000' ? '111111' : '000000'
       const before = emu.count('mfa_token')

@@ -11,16 +11,11 @@
  * Access tokens live 62 s and the window is 60 s: due about 2 s after sign-in, and a freshly refreshed
  * token is not due, so each instance refreshes at most once.
  */
-import type { AddressInfo } from 'node:net'
-import type http from 'node:http'
 import { expect } from 'chai'
 import { RedisStore } from 'connect-redis'
-import express from 'express'
-import session from 'express-session'
-import passport from 'passport'
 import { createClient } from 'redis'
-import { DinteroPasswordStrategy, deserializeUser, refreshTokens, serializeUser } from '../../lib/index.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { getJson, signInCookie, startApp, type TestApp } from '../support/app.js'
 import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
 import { type RunningRedis, requireProgram, startRedis } from '../support/redis.js'
 
@@ -33,7 +28,7 @@ describe('refresh races across two instances with rotating refresh tokens (real 
   let redis: RunningRedis | undefined
   let emu: DinteroEmulator | undefined
   const clients: ReturnType<typeof createClient>[] = []
-  const servers: http.Server[] = []
+  const apps: TestApp[] = []
   const urls: string[] = []
 
   async function instance(url: string): Promise<string> {
@@ -41,30 +36,9 @@ describe('refresh races across two instances with rotating refresh tokens (real 
     client.on('error', () => {})
     await client.connect()
     clients.push(client)
-    const strategy = new DinteroPasswordStrategy(strategyOptions(emu!))
-    const auth = new passport.Passport()
-    auth.use(strategy)
-    auth.serializeUser(serializeUser)
-    auth.deserializeUser(deserializeUser)
-    const app = express()
-    app.use(express.json())
-    app.use(session({ secret: 'shared-secret', resave: false, saveUninitialized: false, store: new RedisStore({ client, prefix: 'race:' }) }))
-    app.use(auth.session())
-    app.use(refreshTokens(strategy, { window: WINDOW }))
-    app.post('/login', auth.authenticate(strategy.name), (_req, res) => {
-      res.json({ ok: true })
-    })
-    app.get('/me', (req, res) => {
-      res.json({ signedIn: !!req.user, expiresAt: (req.user as any)?.tokens.expiresAt })
-    })
-    app.use((err: any, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(500).json({ error: err.code ?? 'unknown' })
-    })
-    const server: http.Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    servers.push(server)
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const app = await startApp(strategyOptions(emu!), undefined, { store: new RedisStore({ client, prefix: 'race:' }), refresh: { window: WINDOW } })
+    apps.push(app)
+    return app.url
   }
 
   before(async function () {
@@ -75,10 +49,7 @@ describe('refresh races across two instances with rotating refresh tokens (real 
   })
 
   after(async () => {
-    for (const s of servers) {
-      s.closeAllConnections()
-      s.close()
-    }
+    await Promise.all(apps.map((app) => app.close()))
     await Promise.all(clients.map((c) => c.close().catch(() => {})))
     await emu?.stop()
     await redis?.stop()
@@ -86,14 +57,8 @@ describe('refresh races across two instances with rotating refresh tokens (real 
 
   for (let trial = 1; trial <= TRIALS; trial++) {
     it(`trial ${trial}: nobody signed out, at most one refresh per instance`, async () => {
-      const login = await fetch(`${urls[0]}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: KARI.email, password: KARI.password }),
-      })
-      expect(login.status).to.equal(200)
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!
-      const first = (await (await fetch(`${urls[1]}/me`, { headers: { cookie } })).json()) as any
+      const cookie = await signInCookie(urls[0]!, KARI)
+      const first = await getJson(`${urls[1]}/me`, cookie)
       expect(first.signedIn).to.equal(true)
       // Until the token is inside the refresh window (a wait for a condition, not a timed assertion).
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, first.expiresAt - WINDOW * 1000 - Date.now() + 20)))
@@ -109,7 +74,7 @@ describe('refresh races across two instances with rotating refresh tokens (real 
       )
       expect(answers.filter((a) => !a.signedIn), 'requests signed out').to.deep.equal([])
       expect(emu!.count('refresh'), 'refresh calls').to.be.at.most(2)
-      for (const url of urls) expect(((await (await fetch(`${url}/me`, { headers: { cookie } })).json()) as any).signedIn).to.equal(true)
+      for (const url of urls) expect((await getJson(`${url}/me`, cookie)).signedIn).to.equal(true)
     })
   }
 })

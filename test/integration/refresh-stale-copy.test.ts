@@ -4,14 +4,10 @@
  * put the spent refresh token back into the store. Before the fix the copy won (last write wins), and
  * the next refresh, sent with the spent token, was refused: the customer was signed out.
  */
-import type { AddressInfo } from 'node:net'
-import type http from 'node:http'
 import { expect } from 'chai'
-import express from 'express'
-import session from 'express-session'
-import passport from 'passport'
-import { DinteroPasswordStrategy, deserializeUser, refreshTokens, serializeUser } from '../../lib/index.js'
+import type session from 'express-session'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
+import { getJson, signInCookie, startApp, type TestApp, touchRoute } from '../support/app.js'
 import { KARI, strategyOptions, useEmulator } from '../support/emulator.js'
 import { LatencyStore } from '../support/latency-store.js'
 
@@ -21,43 +17,19 @@ describe('rotating refresh tokens: a stale copy saved on another instance does n
   this.timeout(60_000)
   let emu: DinteroEmulator
   useEmulator((e) => (emu = e), { rotateRefreshTokens: true })
-  const servers: http.Server[] = []
-  afterEach(() => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections()
-      server.close()
-    }
-  })
+  const apps: TestApp[] = []
+  afterEach(() => Promise.all(apps.splice(0).map((app) => app.close())))
 
   /** One instance (its own strategy) on `store`, refreshing when the token has less than `window` seconds left. */
   async function start(store: session.Store, window: number): Promise<string> {
-    const strategy = new DinteroPasswordStrategy(strategyOptions(emu))
-    const auth = new passport.Passport()
-    auth.use(strategy)
-    auth.serializeUser(serializeUser)
-    auth.deserializeUser(deserializeUser)
-    const app = express()
-    app.use(express.json())
-    app.use(session({ secret: 'stale-copy-secret', resave: false, saveUninitialized: false, store }))
-    app.use(auth.session())
-    app.use(refreshTokens(strategy, { window }))
-    app.post('/login', auth.authenticate(strategy.name), (_req, res) => {
-      res.json({ ok: true })
+    const app = await startApp(strategyOptions(emu), undefined, {
+      store,
+      refresh: { window },
+      // A slow page that writes to the session: it loaded the session long before it saves it.
+      routes: (express) => express.get('/slow-touch', touchRoute(100)),
     })
-    // A slow page that writes to the session: it loaded the session long before it saves it.
-    app.get('/slow-touch', (req, res) => {
-      const s = req.session as any
-      s.views = (s.views ?? 0) + 1
-      setTimeout(() => res.json({ signedIn: !!req.user }), 100)
-    })
-    app.get('/me', (req, res) => {
-      res.json({ signedIn: !!req.user })
-    })
-    const server: http.Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s))
-    })
-    servers.push(server)
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    apps.push(app)
+    return app.url
   }
 
   it(`the customer stays signed in, in ${TRIALS} of ${TRIALS} trials`, async () => {
@@ -65,16 +37,10 @@ describe('rotating refresh tokens: a stale copy saved on another instance does n
     // a refreshes on every request (its window is longer than the token's life), b never does.
     const a = await start(store, 86_400)
     const b = await start(store, 0)
-    const get = async (base: string, path: string, cookie: string) => (await (await fetch(base + path, { headers: { cookie } })).json()) as any
+    const get = (base: string, path: string, cookie: string) => getJson(base + path, cookie)
     let signedOut = 0
     for (let trial = 0; trial < TRIALS; trial++) {
-      const res = await fetch(`${b}/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: KARI.email, password: KARI.password }),
-      })
-      expect(res.status).to.equal(200)
-      const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+      const cookie = await signInCookie(b, KARI)
       const page = get(b, '/slow-touch', cookie)
       await new Promise((resolve) => setTimeout(resolve, 30)) // the page has loaded the session
       expect((await get(a, '/me', cookie)).signedIn, 'first refresh on a').to.equal(true)

@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import type http from 'node:http'
+import { expect } from 'chai'
 import express from 'express'
 import session from 'express-session'
 import passport from 'passport'
@@ -31,8 +32,9 @@ export interface TestApp {
   url: string
   strategy: DinteroPasswordStrategy
   outcomes: Outcome[]
-  store: session.MemoryStore
+  store: session.Store
   close(): Promise<void>
+  /** Every session in the store; needs a store with `all()` (the default MemoryStore has it). */
   sessions(): Promise<Record<string, any>>
 }
 
@@ -48,6 +50,8 @@ export interface AppExtras {
   routes?: (app: express.Express) => void
   /** express-session's `resave`. Default false. */
   resave?: boolean
+  /** The session store; pass one store to several apps for instances that share it. Default a new MemoryStore. */
+  store?: session.Store
 }
 
 export async function startApp(options: DinteroStrategyOptions, verify?: VerifyFunction, extras: AppExtras = {}): Promise<TestApp> {
@@ -60,7 +64,7 @@ export async function startAppWith(strategy: DinteroPasswordStrategy, extras: Ap
   auth.use(strategy)
   auth.serializeUser(serializeUser)
   auth.deserializeUser(deserializeUser)
-  const store = new session.MemoryStore()
+  const store = extras.store ?? new session.MemoryStore()
   const outcomes: Outcome[] = []
 
   const app = express()
@@ -149,11 +153,44 @@ export async function startAppWith(strategy: DinteroPasswordStrategy, extras: Ap
     outcomes,
     store,
     sessions: () =>
-      new Promise((resolve, reject) => store.all((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, any>)))),
+      new Promise((resolve, reject) => {
+        if (!store.all) throw new Error('this session store cannot list its sessions')
+        store.all((err, all) => (err ? reject(err) : resolve((all ?? {}) as Record<string, any>)))
+      }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** Signs `customer` in with a JSON POST to `url`/login, expects 200, and returns the session cookie (`name=value`). */
+export async function signInCookie(url: string, customer: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: customer.email, password: customer.password }),
+  })
+  expect(res.status, 'sign-in status').to.equal(200)
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}
+
+/** A GET with `cookie`; resolves to the parsed JSON body. */
+export async function getJson(url: string, cookie: string): Promise<any> {
+  return (await fetch(url, { headers: { cookie } })).json()
+}
+
+/**
+ * A page that writes to the session (a view counter) and answers `{ signedIn }` `delayMs` later:
+ * express-session saves the copy it loaded when the response ends.
+ */
+export function touchRoute(delayMs: number): express.RequestHandler {
+  return (req, res) => {
+    const s = req.session as any
+    s.views = (s.views ?? 0) + 1
+    const answer = () => res.json({ signedIn: !!req.user })
+    if (delayMs > 0) setTimeout(answer, delayMs)
+    else answer()
   }
 }

@@ -18,6 +18,29 @@ async function serve(handler: Handler): Promise<{ url: string; server: http.Serv
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, seen }
 }
 
+/**
+ * An HTTP server on loopback in another Node process, so it closes idle sockets on time while this
+ * process's event loop is blocked. `handler` is the source of a `(req, res) => void` function.
+ */
+async function serveInChild(handler: string, keepAliveTimeoutMs: number): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [
+    '-e',
+    `const s = require('http').createServer(${handler});
+     s.keepAliveTimeout = ${keepAliveTimeoutMs};
+     s.listen(0, '127.0.0.1', () => console.log(s.address().port))`,
+  ])
+  const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() }
+}
+
+/** Keeps this process's event loop busy for `ms`: no timer fires meanwhile. */
+function blockEventLoop(ms: number): void {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    // busy
+  }
+}
+
 function client(url: string, over: Partial<{ timeout: number; maxResponseBytes: number }> = {}) {
   return new HttpClient({ baseUrl: url, timeout: over.timeout ?? 2000, maxResponseBytes: over.maxResponseBytes ?? 1024, headers: { 'user-agent': 'test' } })
 }
@@ -164,26 +187,20 @@ describe('HttpClient', () => {
   it('does not reuse a socket idle past the limit even when a blocked event loop delayed the idle timer', async function () {
     this.timeout(15_000)
     // The server runs in another process, so it closes the idle socket while this process is blocked.
-    const child = spawn(process.execPath, [
-      '-e',
-      `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('{}')) });
-       s.keepAliveTimeout = 2000;
-       s.listen(0, '127.0.0.1', () => console.log(s.address().port))`,
-    ])
+    const child = await serveInChild(
+      `(q, r) => { q.resume(); q.on('end', () => r.end('{}')) }`,
+      2000,
+    )
     try {
-      const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
-      const c = client(`http://127.0.0.1:${port}`)
+      const c = client(child.url)
       await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
       // Blocks past the server's 2 s keep-alive: the agent's 1 s idle timer cannot fire meanwhile.
-      const until = Date.now() + 4_000
-      while (Date.now() < until) {
-        // busy
-      }
+      blockEventLoop(4_000)
       const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
       expect(res.status).to.equal(200)
       c.close()
     } finally {
-      child.kill()
+      child.stop()
     }
   })
 
@@ -193,28 +210,23 @@ describe('HttpClient', () => {
     // timeout=2 (1 s). After a blocked event loop the newer one is stale and destroyed on the request
     // path; Node's agent skips destroyed sockets only at the front of its free list and ('lifo') takes
     // from the back, so the request must not get it.
-    const child = spawn(process.execPath, [
-      '-e',
-      `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => {
+    const child = await serveInChild(
+      `(q, r) => { q.resume(); q.on('end', () => {
          const short = q.url === '/short'
          setTimeout(() => { r.writeHead(200, { connection: 'keep-alive', 'keep-alive': short ? 'timeout=2' : 'timeout=5' }); r.end('{}') }, short ? 150 : 0)
-       }) });
-       s.keepAliveTimeout = 10000;
-       s.listen(0, '127.0.0.1', () => console.log(s.address().port))`,
-    ])
+       }) }`,
+      10000,
+    )
     try {
-      const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
-      const c = client(`http://127.0.0.1:${port}`)
+      const c = client(child.url)
       await Promise.all([c.send({ what: 'test', method: 'POST', path: '/long', body: {} }), c.send({ what: 'test', method: 'POST', path: '/short', body: {} })])
-      const until = Date.now() + 1_500
-      while (Date.now() < until) {
-        // busy: the agent's 1 s idle timer of the newer socket cannot fire meanwhile
-      }
+      // The agent's 1 s idle timer of the newer socket cannot fire meanwhile.
+      blockEventLoop(1_500)
       const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
       expect(res.status).to.equal(200)
       c.close()
     } finally {
-      child.kill()
+      child.stop()
     }
   })
 
