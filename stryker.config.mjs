@@ -40,6 +40,10 @@ if (tiers.includes('security') && tiers.length > 1) {
   throw new Error('MUTATION_TIERS: run the security tier on its own (MUTATION_TIERS=security), not with other tiers')
 }
 
+// The security tier's run keeps its reports and incremental file apart, so the two runs do not
+// overwrite each other; `npm run mutation:summary` merges both reports.
+const reportDir = tiers.includes('security') ? 'reports/mutation-security' : 'reports/mutation'
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export const baseConfig = {
   testRunner: 'mocha',
@@ -73,10 +77,10 @@ export const baseConfig = {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 10000,
   incremental: process.env.MUTATION_INCREMENTAL !== 'false',
-  incrementalFile: 'reports/mutation/incremental.json',
+  incrementalFile: `${reportDir}/incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${reportDir}/index.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   thresholds: { high: 90, low: 85, break: null },
