@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 // Mutation score per file, from one or more Stryker JSON reports (`npm run mutation:summary`).
 //
-//   node tools/mutation/summary.mjs [--survivors] [--check] [report.json ...]
+//   node --import tsx tools/mutation/summary.ts [--survivors] [--check] [report.json ...]
 //
 // With no report named it reads reports/mutation/mutation.json (unit + integration tiers) and, when
 // it exists, reports/mutation-security/mutation.json (the security tier's run of its own). Several
@@ -38,30 +37,38 @@ const OVERALL_TARGET = 0.85
 const DETECTED = new Set(['Killed', 'Timeout'])
 const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage'])
 
-/**
- * @typedef {{ mutatorName: string, replacement?: string, status: string,
- *   location: { start: { line: number, column: number }, end: { line: number, column: number } } }} Mutant
- * @typedef {{ files: Record<string, { mutants: Mutant[] }> }} Report
- */
+/** One mutant of Stryker's JSON report (mutation-testing-report-schema), the fields read here. */
+export interface Mutant {
+  mutatorName: string
+  replacement?: string
+  status: string
+  location: { start: { line: number; column: number }; end: { line: number; column: number } }
+}
+/** Stryker's JSON report, the fields read here. */
+export interface Report {
+  files: Record<string, { mutants: Mutant[] }>
+}
+/** A file's or the whole run's figures. */
+export interface Score {
+  detected: number
+  survived: number
+  noCoverage: number
+  valid: number
+  score: number
+}
 
-/** @param {Mutant} m */
-function mutantKey(m) {
+function mutantKey(m: Mutant): string {
   const { start, end } = m.location
   return `${m.mutatorName}|${m.replacement ?? ''}|${start.line}:${start.column}-${end.line}:${end.column}`
 }
 
-/**
- * Merges reports: per file, per mutant, the "best" status (detected beats survived beats uncovered).
- * @param {Report[]} reports
- * @returns {Map<string, Map<string, Mutant>>}
- */
-export function mergeReports(reports) {
-  /** @type {Map<string, Map<string, Mutant>>} */
-  const files = new Map()
-  const rank = (/** @type {string} */ status) => (DETECTED.has(status) ? 3 : status === 'Survived' ? 2 : status === 'NoCoverage' ? 1 : 0)
+/** Merges reports: per file, per mutant, the "best" status (detected beats survived beats uncovered). */
+export function mergeReports(reports: Report[]): Map<string, Map<string, Mutant>> {
+  const files = new Map<string, Map<string, Mutant>>()
+  const rank = (status: string): number => (DETECTED.has(status) ? 3 : status === 'Survived' ? 2 : status === 'NoCoverage' ? 1 : 0)
   for (const report of reports) {
     for (const [file, { mutants }] of Object.entries(report.files)) {
-      const merged = files.get(file) ?? new Map()
+      const merged = files.get(file) ?? new Map<string, Mutant>()
       files.set(file, merged)
       for (const m of mutants) {
         const key = mutantKey(m)
@@ -73,11 +80,8 @@ export function mergeReports(reports) {
   return files
 }
 
-/**
- * @param {Iterable<Mutant>} mutants
- * @returns {{ detected: number, survived: number, noCoverage: number, valid: number, score: number }}
- */
-export function score(mutants) {
+/** Stryker's score over some mutants: (killed + timed out) / valid. 1 when there is none. */
+export function score(mutants: Iterable<Mutant>): Score {
   let detected = 0
   let survived = 0
   let noCoverage = 0
@@ -90,9 +94,9 @@ export function score(mutants) {
   return { detected, survived, noCoverage, valid, score: valid === 0 ? 1 : detected / valid }
 }
 
-const percent = (/** @type {number} */ x) => `${(Math.floor(x * 1000) / 10).toFixed(1)} %`
+const percent = (x: number): string => `${(Math.floor(x * 1000) / 10).toFixed(1)} %`
 
-function main() {
+function main(): void {
   const args = process.argv.slice(2)
   const survivors = args.includes('--survivors')
   const check = args.includes('--check')
@@ -100,16 +104,16 @@ function main() {
   if (paths.length === 0) {
     paths = ['reports/mutation/mutation.json', 'reports/mutation-security/mutation.json'].filter((p, i) => i === 0 || existsSync(p))
   }
-  const reports = paths.map((p) => /** @type {Report} */ (JSON.parse(readFileSync(p, 'utf8'))))
+  const reports = paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report)
   const files = mergeReports(reports)
 
   console.log(`reports: ${paths.join(', ')}\n`)
   console.log('| file | score | detected / valid | survived | no coverage |')
   console.log('|---|---:|---:|---:|---:|')
-  const all = []
-  const failures = []
+  const all: Mutant[] = []
+  const failures: string[] = []
   for (const file of [...files.keys()].sort()) {
-    const mutants = [...files.get(file).values()]
+    const mutants = [...files.get(file)!.values()]
     all.push(...mutants)
     const s = score(mutants)
     if (s.valid === 0) continue
@@ -124,7 +128,7 @@ function main() {
   if (survivors) {
     console.log('\nsurvivors (S) and uncovered (N):')
     for (const file of [...files.keys()].sort()) {
-      const left = [...files.get(file).values()]
+      const left = [...files.get(file)!.values()]
         .filter((m) => VALID.has(m.status) && !DETECTED.has(m.status))
         .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)
       for (const m of left) {
