@@ -8,6 +8,8 @@
 //                         mutants the other two leave, e.g. in http.ts and token-verifier.ts)
 //   MUTATION_CONCURRENCY  parallel test-runner processes (default 1: the machines are 2 shared cores)
 //   MUTATION_INCREMENTAL  "false" for a full run that ignores reports/mutation/incremental.json
+//   MUTATION_REPORT_DIR   where this run's reports and incremental file go (default reports/mutation,
+//                         or reports/mutation-security for the security tier)
 // Narrow a run to some files on the command line, e.g.
 //   npm run test:mutation -- --mutate lib/credentials.ts
 /** @type {Record<string, string[]>} */
@@ -42,7 +44,9 @@ if (tiers.includes('security') && tiers.length > 1) {
 
 // The security tier's run keeps its reports and incremental file apart, so the two runs do not
 // overwrite each other; `npm run mutation:summary` merges both reports.
-const reportDir = tiers.includes('security') ? 'reports/mutation-security' : 'reports/mutation'
+// MUTATION_REPORT_DIR puts a run's reports elsewhere: a full run split into parts (one `--mutate`
+// list each) keeps one report per part, and the summary merges them.
+const reportDir = process.env.MUTATION_REPORT_DIR ?? (tiers.includes('security') ? 'reports/mutation-security' : 'reports/mutation')
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export const baseConfig = {

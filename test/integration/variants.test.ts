@@ -405,11 +405,13 @@ describe('readings beyond the journeys', function () {
   })
 
   it('a client token without expires_in is renewed by its own exp, before Dintero refuses it', async () => {
-    const emu = await emulator({ omitExpiresIn: true, clientTokenTtl: 1 })
+    // 4 s, not 1: exp is in whole seconds, so a 1 s token could be due after a few hundred ms, and a
+    // sign-in that slow on a loaded machine (a Stryker dry run beside other runs) renewed it twice.
+    const emu = await emulator({ omitExpiresIn: true, clientTokenTtl: 4 })
     app = await startApp(strategyOptions(emu))
     const browser = new Browser(app.url)
     expect((await browser.post('/login', kari)).status).to.equal(200)
-    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await new Promise((resolve) => setTimeout(resolve, 4100))
     expect((await browser.post('/login', kari)).status).to.equal(200)
     expect(emu.count('client_token')).to.equal(2)
     // Renewed ahead of time: no call ever went out with an expired client token.
