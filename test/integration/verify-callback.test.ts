@@ -155,7 +155,6 @@ describe('the verify callback over HTTP', function () {
     })
 
     it('a promise rejected with nothing: error "verify rejected"', async () => {
-      // eslint-disable-next-line prefer-promise-reject-errors
       const { res } = await signIn(() => Promise.reject(undefined))
       expect(res.status).to.equal(500)
       expect(app!.outcomes[0]!.kind).to.equal('error')

@@ -57,14 +57,14 @@ describe('DinteroPasswordStrategy: programmer mistakes', () => {
 
     it('resendCode rejects with a TypeError naming the method', async () => {
       const strategy = new DinteroPasswordStrategy({ ...options, mfa: 'off' })
-      const err = await rejection(strategy.resendCode(req as never))
+      const err = await rejection(strategy.resendCode(req))
       expect(err).to.be.instanceOf(TypeError)
       expect((err as Error).message).to.equal("DinteroPasswordStrategy: resendCode needs option mfa set to 'auto' or 'always'")
     })
 
     it('pendingMfa throws a TypeError naming the method', () => {
       const strategy = new DinteroPasswordStrategy({ ...options, mfa: 'off' })
-      expect(() => strategy.pendingMfa(req as never)).to.throw(
+      expect(() => strategy.pendingMfa(req)).to.throw(
         TypeError,
         /^DinteroPasswordStrategy: pendingMfa needs option mfa set to 'auto' or 'always'$/,
       )
