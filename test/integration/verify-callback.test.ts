@@ -115,6 +115,21 @@ describe('the verify callback over HTTP', function () {
       expect(app!.outcomes).to.deep.equal([{ kind: 'fail', status: 401, info: { message: 'Sign-in was refused' } }])
     })
 
+    it('a callback that declares done answers through it: a value it returns at once is not the answer', async () => {
+      const { res } = await signIn(((tokens: any, claims: any, done: VerifyDone) => {
+        setTimeout(() => done(null, false, { message: 'Refused later' }), 10)
+        return { id: claims.sub, claims, tokens }
+      }) as any)
+      expect(res.status).to.equal(401)
+      expect(app!.outcomes).to.deep.equal([{ kind: 'fail', status: 401, info: { message: 'Refused later' } }])
+    })
+
+    it('a callback without done that returns null: fail 401, not an error', async () => {
+      const { res } = await signIn(((_tokens: any, _claims: any) => null) as any)
+      expect(res.status).to.equal(401)
+      expect(app!.outcomes).to.deep.equal([{ kind: 'fail', status: 401, info: { message: 'Sign-in was refused' } }])
+    })
+
     it('the first answer wins: a done after done, or a promise after done, changes nothing', async () => {
       const { res } = await signIn(async (tokens, claims, done) => {
         done(null, { id: 'first', claims, tokens })

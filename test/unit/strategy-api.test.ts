@@ -70,4 +70,60 @@ describe('DinteroPasswordStrategy: programmer mistakes', () => {
       )
     })
   })
+
+  describe('the validate() bypass refusal (NestJS PassportStrategy appends its own callback)', () => {
+    // What @nestjs/passport's PassportStrategy(Strategy) does: super(...args, callback).
+    function passportStrategy<T extends new (...args: any[]) => object>(Base: T) {
+      return class extends Base {
+        constructor(...args: any[]) {
+          super(...args, async () => undefined)
+        }
+      }
+    }
+    const Mixin = passportStrategy(DinteroPasswordStrategy)
+    const message =
+      'DinteroPasswordStrategy: given a verify function and a validate() method (NestJS PassportStrategy): the verify function would silently replace validate(); call super(options) and keep validate()'
+
+    it('the refusal, word for word', () => {
+      class Bypass extends Mixin {
+        constructor() {
+          super(options, async () => false)
+        }
+        validate() {
+          return false
+        }
+      }
+      expect(() => new Bypass()).to.throw(TypeError).with.property('message', message)
+    })
+
+    it('a verify function without validate() is fine, whatever follows it', () => {
+      class NoValidate extends Mixin {
+        constructor() {
+          super(options, async () => false)
+        }
+      }
+      expect(new NoValidate()).to.be.instanceOf(DinteroPasswordStrategy)
+    })
+
+    it('super(options, undefined) with validate() is fine (no verify to replace it)', () => {
+      class ExplicitUndefined extends Mixin {
+        constructor() {
+          super(options, undefined)
+        }
+        validate() {
+          return false
+        }
+      }
+      expect(new ExplicitUndefined()).to.be.instanceOf(DinteroPasswordStrategy)
+    })
+
+    it('a subclass with validate() given a verify directly, outside Nest, is fine', () => {
+      class Plain extends DinteroPasswordStrategy {
+        validate() {
+          return false
+        }
+      }
+      expect(new Plain(options, async () => false)).to.be.instanceOf(DinteroPasswordStrategy)
+    })
+  })
 })
