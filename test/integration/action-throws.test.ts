@@ -10,6 +10,7 @@ import passport from 'passport'
 import { DinteroPasswordStrategy, serializeUser } from '../../lib/index.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { KARI, strategyOptions, useEmulator } from '../support/emulator.js'
+import { captureDebugLogs } from '../support/secrets.js'
 
 describe('a Passport action that throws', () => {
   let emu: DinteroEmulator
@@ -40,6 +41,7 @@ describe('a Passport action that throws', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/login`
     const post = (password: string) =>
       fetch(url, { method: 'POST', body: new URLSearchParams({ email: KARI.email, password }), signal: AbortSignal.timeout(5000) })
+    const capture = captureDebugLogs()
     try {
       const ok = await post(KARI.password)
       expect(ok.status).to.equal(500)
@@ -49,7 +51,10 @@ describe('a Passport action that throws', () => {
       expect(await refused.json()).to.deep.equal({ handled: 'callback threw after fail' })
       await new Promise((resolve) => setImmediate(resolve))
       expect(unhandled).to.deep.equal([])
+      // The operator sees why, in the debug log, once per request.
+      expect(capture.lines.filter((line) => /passport-dintero:strategy a Passport action threw/.test(line))).to.have.length(2)
     } finally {
+      capture.stop()
       process.off('unhandledRejection', onUnhandled)
       server.close()
       strategy._client.close()

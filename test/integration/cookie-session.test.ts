@@ -14,9 +14,9 @@ import { Browser } from '../support/browser.js'
 import { KARI, startEmulator, strategyOptions } from '../support/emulator.js'
 
 describe('a cookie-only session on Express', function () {
-  for (const [name, scopes] of [
-    ['with a refresh token', undefined],
-    ['without a refresh token (client without create:accounts:auth:refresh_token)', [SCOPE_LOGIN, SCOPE_READ_ACCOUNTS]],
+  for (const [name, scopes, secret] of [
+    ['with a refresh token', undefined, 'refresh token'],
+    ['without a refresh token (client without create:accounts:auth:refresh_token)', [SCOPE_LOGIN, SCOPE_READ_ACCOUNTS], 'access token'],
   ] as const) {
     it(`refuses the sign-in ${name}: the tokens would be stored in the browser's cookie`, async () => {
       const emu = await startEmulator(scopes ? { clientScopes: [...scopes] } : {})
@@ -35,8 +35,8 @@ describe('a cookie-only session on Express', function () {
       app.post('/login', auth.authenticate('dintero', { failWithError: true }), (_req, res) => {
         res.json({ signedIn: true })
       })
-      app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-        res.status(500).json({ message: err.message })
+      app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        res.status(500).json({ message: err.message, status: err.status })
       })
       const server: http.Server = await new Promise((resolve) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s))
@@ -45,7 +45,13 @@ describe('a cookie-only session on Express', function () {
         const browser = new Browser(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
         const res = await browser.post('/login', { email: KARI.email, password: KARI.password })
         expect(res.status).to.equal(500)
-        expect(res.json.message).to.match(/refusing a cookie-only session/)
+        expect(res.json.message).to.equal(
+          `DinteroPasswordStrategy: refusing a cookie-only session (cookie-session, @fastify/secure-session): the ${secret} would be stored in the browser's cookie; use express-session or @fastify/session with a server-side store`,
+        )
+        // A refusal carries no tokens: it stays a plain fail (Passport's 401 AuthenticationError with
+        // failWithError), not an error, in a cookie-only session.
+        const refused = await browser.post('/login', { email: KARI.email, password: 'wrong-password-1' })
+        expect(refused.json).to.deep.equal({ message: 'Unauthorized', status: 401 })
       } finally {
         await new Promise((resolve) => server.close(resolve))
         await emu.stop()
