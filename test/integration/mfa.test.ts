@@ -260,6 +260,43 @@ describe('MFA two-step sign-in over HTTP', function () {
       }
     })
 
+    it('one session checking a code does not make another session busy', async () => {
+      const a = await open()
+      await a.post('/login', ola)
+      const codeA = emu.lastMfaCode(OLA.email)!
+      const b = new Browser(app!.url)
+      await b.post('/login', ola)
+      const codeB = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { delayMs: 300, times: 2 })
+      const [resA, resB] = await Promise.all([a.post('/login', { code: otherCode(codeA) }), b.post('/login', { code: otherCode(codeB) })])
+      expect([resA.status, resB.status]).to.deep.equal([401, 401])
+      expect([resA.json.attemptsLeft, resB.json.attemptsLeft]).to.deep.equal([4, 4])
+      expect(emu.count('mfa_token')).to.equal(2)
+    })
+
+    it('a parallel guess in the same session is refused as busy, with the attempts left', async () => {
+      const browser = await open()
+      await browser.post('/login', ola)
+      const code = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { delayMs: 300, times: 1 })
+      const first = browser.post('/login', { code: otherCode(code) })
+      // The first check is at Dintero once the emulator has seen it.
+      while (emu.count('mfa_token') === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      const busy = await browser.post('/login', { code: otherCode(code) })
+      expect(busy.status).to.equal(429)
+      expect(busy.json).to.deep.equal({
+        message: 'Your code is being checked. Try again in a moment.',
+        code: 'ERR_DINTERO_MFA_BUSY',
+        mfaRequired: true,
+        channel: 'email',
+        attemptsLeft: 4, // the attempt being checked is already spent
+      })
+      const resend = await browser.post('/login/mfa/resend', {})
+      expect(resend.status).to.equal(429)
+      expect(resend.json).to.deep.equal({ sent: false, status: 429, info: busy.json })
+      expect((await first).json.attemptsLeft).to.equal(4)
+    })
+
     it('refuses a malformed code with 400 without using an attempt or calling Dintero', async () => {
       const browser = await open()
       await browser.post('/login', ola)
@@ -547,9 +584,13 @@ describe('MFA two-step sign-in over HTTP', function () {
   })
 
   describe('without a server-side session', () => {
-    for (const [label, install] of [
-      ['no session middleware', () => {}],
-      ['a cookie-based session (no sessionID)', (req: any) => (req.session = {})],
+    const NO_SESSION =
+      'DinteroPasswordStrategy: option mfa needs a server-side session: use express-session or @fastify/session (with a server-side store) before passport.authenticate()'
+    const COOKIE_SESSION =
+      "DinteroPasswordStrategy: option mfa: refusing a cookie-only session (cookie-session, @fastify/secure-session): the mfa_token would be stored in the browser's cookie; use express-session or @fastify/session with a server-side store"
+    for (const [label, install, message] of [
+      ['no session middleware', () => {}, NO_SESSION],
+      ['a cookie-based session (no sessionID)', (req: any) => (req.session = {}), COOKIE_SESSION],
     ] as const) {
       it(`errors with a TypeError naming express-session: ${label}`, async () => {
         const strategy = new DinteroPasswordStrategy(strategyOptions(emu, { mfa: 'auto' }))
@@ -574,7 +615,7 @@ describe('MFA two-step sign-in over HTTP', function () {
           const res = await new Browser(url).post('/login', ola)
           expect(res.status).to.equal(500)
           expect(errors[0]).to.be.instanceOf(TypeError)
-          expect(errors[0]!.message).to.contain('express-session')
+          expect(errors[0]!.message).to.equal(message)
           expect(emu.count('login')).to.equal(0)
         } finally {
           server.closeAllConnections()
