@@ -111,7 +111,7 @@ describe('MfaFlow on a fake clock', () => {
     })
 
     it('keeps the pending sign-in with the configured lifetime and counts', async () => {
-      const { flow, req, session, start } = setUp({ mfaMaxAttempts: 4, mfaMaxResends: 2 })
+      const { session, start } = setUp({ mfaMaxAttempts: 4, mfaMaxResends: 2 })
       await start()
       expect(session[KEY]).to.deep.equal({
         mfaToken: 'mfa-token',
