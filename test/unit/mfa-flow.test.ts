@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai'
 import type { DinteroClient, IssuedTokens } from '../../lib/dintero-client.js'
-import { MfaCodeRejectedError, RateLimitedError } from '../../lib/errors.js'
+import { MfaCodeRejectedError, MfaExpiredError, RateLimitedError } from '../../lib/errors.js'
 import { MfaFlow } from '../../lib/mfa.js'
 import { pendingKey } from '../../lib/mfa-state.js'
 import { resolveOptions } from '../../lib/options.js'
@@ -38,7 +38,7 @@ function fakeClient() {
 }
 
 /** An express-session-shaped request: `sessionID`, a session with `save()`, a store with `get()`. */
-function fakeRequest() {
+function fakeRequest(withStore = true) {
   const stored = new Map<string, string>()
   const data: Record<string, unknown> = {}
   const session = Object.assign(data, {
@@ -51,7 +51,8 @@ function fakeRequest() {
   const req = {
     sessionID: 'sid-1',
     session,
-    sessionStore: {
+    stored,
+    sessionStore: !withStore ? undefined : {
       get: (sid: string, cb: (err: unknown, s?: Record<string, unknown> | null) => void) => {
         const raw = stored.get(sid)
         cb(null, raw === undefined ? null : JSON.parse(raw))
@@ -63,7 +64,7 @@ function fakeRequest() {
 
 const email: Ident = { type: 'email', value: 'ola@example.no' }
 
-function setUp(over: Record<string, unknown> = {}) {
+function setUp(over: Record<string, unknown> = {}, withStore = true) {
   let now = T0
   const options = resolveOptions({
     accountId: 'T12345678',
@@ -77,7 +78,7 @@ function setUp(over: Record<string, unknown> = {}) {
   })
   const fake = fakeClient()
   const flow = new MfaFlow(options, fake.client, () => now)
-  const { req, session } = fakeRequest()
+  const { req, session } = fakeRequest(withStore)
   return {
     flow,
     req,
@@ -238,6 +239,105 @@ describe('MfaFlow on a fake clock', () => {
         { message: 'Too many wrong codes. Sign in again.', code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 },
       ])
       expect(flow.pending(req)).to.equal(undefined)
+    })
+  })
+
+  describe('the store\'s state inside the lock', () => {
+    const editStore = (req: { stored: Map<string, string> }, edit: (p: Record<string, any>) => void) => {
+      const data = JSON.parse(req.stored.get('sid-1')!)
+      edit(data[KEY])
+      req.stored.set('sid-1', JSON.stringify(data))
+    }
+
+    it('a store that no longer holds the session: the code and the resend find no sign-in, and the copy forgets it', async () => {
+      const { flow, req, session, calls, start } = setUp()
+      await start()
+      req.stored.delete('sid-1') // signed out or regenerated meanwhile
+      const notStarted = { message: 'No sign-in is waiting for a code. Sign in again.', code: 'ERR_DINTERO_MFA_NOT_STARTED' }
+      expect(await flow.redeem(req, '123456')).to.deep.equal({ kind: 'fail', status: 400, info: notStarted })
+      expect(session).not.to.have.property(KEY)
+      session[KEY] = { mfaToken: 'mfa-token', oobCode: 'oob-1', channel: 'email', expiresAt: T0 + LIFETIME, attemptsLeft: 5, resendsLeft: 3, sentAt: T0 - INTERVAL }
+      expect(await flow.resend(req)).to.deep.equal({ sent: false, status: 400, info: notStarted })
+      expect(session).not.to.have.property(KEY)
+      expect([calls.grant, calls.challenge]).to.deep.equal([0, 1])
+    })
+
+    it('an earlier expiry in the store wins over the request\'s copy, to the millisecond', async () => {
+      const { flow, req, calls, at, start } = setUp()
+      await start()
+      editStore(req, (p) => (p['expiresAt'] = T0 + 100))
+      at(T0 + 100)
+      expect(await flow.redeem(req, '123456')).to.deep.include({ status: 401, info: { message: 'The sign-in has expired. Sign in again.', code: 'ERR_DINTERO_MFA_EXPIRED' } })
+      expect(calls.grant).to.equal(0)
+    })
+
+    it('a stale copy saved to the store gives no attempt back: the lower count of copy and store counts', async () => {
+      const { flow, req, session, behaviour, start } = setUp()
+      behaviour.grant = () => {
+        throw new MfaCodeRejectedError('wrong')
+      }
+      await start()
+      session[KEY].attemptsLeft = 2 // this request's copy, newer than the store's (5)
+      expect(await flow.redeem(req, '000000')).to.deep.include({ status: 401, info: { message: 'Wrong code. 1 attempt left.', code: 'ERR_DINTERO_MFA_CODE_INVALID', mfaRequired: true, channel: 'email', attemptsLeft: 1 } })
+    })
+
+    it('a host without a store: the request\'s copy is the state', async () => {
+      const { flow, req, start } = setUp({}, false)
+      await start()
+      expect(await flow.redeem(req, '123456')).to.include({ kind: 'tokens' })
+    })
+  })
+
+  describe('resend refused by Dintero', () => {
+    it('Dintero says the sign-in expired: 401, and the sign-in is dropped', async () => {
+      const { flow, req, session, behaviour, at, start } = setUp({ mfaResendInterval: 0 })
+      await start()
+      at(T0 + 1)
+      behaviour.challenge = () => {
+        throw new MfaExpiredError('gone')
+      }
+      expect(await flow.resend(req)).to.deep.equal({ sent: false, status: 401, info: { message: 'The sign-in has expired. Sign in again.', code: 'ERR_DINTERO_MFA_EXPIRED' } })
+      expect(session).not.to.have.property(KEY)
+    })
+
+    it('upstream trouble is thrown, not turned into a refusal', async () => {
+      const { flow, req, behaviour, at, start } = setUp({ mfaResendInterval: 0 })
+      await start()
+      at(T0 + 1)
+      const trouble = new Error('upstream down')
+      behaviour.challenge = () => {
+        throw trouble
+      }
+      let thrown: unknown
+      await flow.resend(req).catch((err: unknown) => (thrown = err))
+      expect(thrown).to.equal(trouble)
+    })
+  })
+
+  describe('a sign-in whose channel is unknown', () => {
+    it('its refusals carry no channel field at all', async () => {
+      const { flow, req, session, behaviour, start } = setUp()
+      behaviour.grant = () => {
+        throw new MfaCodeRejectedError('wrong')
+      }
+      await start()
+      delete session[KEY].channel // an entry from before channels were kept, in the copy and the store
+      await new Promise((resolve) => session['save'](resolve))
+      const step = (await flow.redeem(req, '000000')) as unknown as { info: Record<string, unknown> }
+      expect(step.info).to.deep.equal({ message: 'Wrong code. 4 attempts left.', code: 'ERR_DINTERO_MFA_CODE_INVALID', mfaRequired: true, attemptsLeft: 4 })
+      expect(Object.keys(step.info)).not.to.include('channel')
+    })
+  })
+
+  describe('without a server-side session', () => {
+    it('pending(), a code and a resend are programmer errors (TypeError)', async () => {
+      const { flow } = setUp()
+      const message =
+        'DinteroPasswordStrategy: option mfa needs a server-side session: use express-session or @fastify/session (with a server-side store) before passport.authenticate()'
+      expect(() => flow.pending({})).to.throw(TypeError, message)
+      let thrown: unknown
+      await flow.resend({}).catch((err: unknown) => (thrown = err))
+      expect(thrown).to.be.instanceOf(TypeError)
     })
   })
 })
