@@ -260,6 +260,43 @@ describe('MFA two-step sign-in over HTTP', function () {
       }
     })
 
+    it('one session checking a code does not make another session busy', async () => {
+      const a = await open()
+      await a.post('/login', ola)
+      const codeA = emu.lastMfaCode(OLA.email)!
+      const b = new Browser(app!.url)
+      await b.post('/login', ola)
+      const codeB = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { delayMs: 300, times: 2 })
+      const [resA, resB] = await Promise.all([a.post('/login', { code: otherCode(codeA) }), b.post('/login', { code: otherCode(codeB) })])
+      expect([resA.status, resB.status]).to.deep.equal([401, 401])
+      expect([resA.json.attemptsLeft, resB.json.attemptsLeft]).to.deep.equal([4, 4])
+      expect(emu.count('mfa_token')).to.equal(2)
+    })
+
+    it('a parallel guess in the same session is refused as busy, with the attempts left', async () => {
+      const browser = await open()
+      await browser.post('/login', ola)
+      const code = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { delayMs: 300, times: 1 })
+      const first = browser.post('/login', { code: otherCode(code) })
+      // The first check is at Dintero once the emulator has seen it.
+      while (emu.count('mfa_token') === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      const busy = await browser.post('/login', { code: otherCode(code) })
+      expect(busy.status).to.equal(429)
+      expect(busy.json).to.deep.equal({
+        message: 'Your code is being checked. Try again in a moment.',
+        code: 'ERR_DINTERO_MFA_BUSY',
+        mfaRequired: true,
+        channel: 'email',
+        attemptsLeft: 4, // the attempt being checked is already spent
+      })
+      const resend = await browser.post('/login/mfa/resend', {})
+      expect(resend.status).to.equal(429)
+      expect(resend.json).to.deep.equal({ sent: false, status: 429, info: busy.json })
+      expect((await first).json.attemptsLeft).to.equal(4)
+    })
+
     it('refuses a malformed code with 400 without using an attempt or calling Dintero', async () => {
       const browser = await open()
       await browser.post('/login', ola)
@@ -314,6 +351,105 @@ describe('MFA two-step sign-in over HTTP', function () {
     })
   })
 
+  describe('a tampered pending state in the session store', () => {
+    // Each field of the stored entry made the wrong type (or out of range): the entry is dropped as if
+    // there were none, nothing reaches Dintero, and the store no longer holds it.
+    const future = () => Date.now() + 60_000
+    const cases: Array<[string, (p: Record<string, any>) => void]> = [
+      ['mfaToken empty', (p) => (p['mfaToken'] = '')],
+      ['mfaToken a number', (p) => (p['mfaToken'] = 42)],
+      ['mfaToken an array', (p) => (p['mfaToken'] = [p['mfaToken']])],
+      ['mfaToken missing', (p) => delete p['mfaToken']],
+      ['oobCode empty', (p) => (p['oobCode'] = '')],
+      ['oobCode an array', (p) => (p['oobCode'] = [p['oobCode']])],
+      ['oobCode missing', (p) => delete p['oobCode']],
+      ['channel a number', (p) => (p['channel'] = 7)],
+      ['channel null', (p) => (p['channel'] = null)],
+      ['expiresAt a string', (p) => (p['expiresAt'] = String(future()))],
+      ['expiresAt null', (p) => (p['expiresAt'] = null)],
+      ['sentAt a string', (p) => (p['sentAt'] = String(Date.now()))],
+      ['sentAt missing', (p) => delete p['sentAt']],
+      ['attemptsLeft a fraction', (p) => (p['attemptsLeft'] = 2.5)],
+      ['attemptsLeft negative', (p) => (p['attemptsLeft'] = -1)],
+      ['attemptsLeft a string', (p) => (p['attemptsLeft'] = '3')],
+      ['resendsLeft a fraction', (p) => (p['resendsLeft'] = 1.5)],
+      ['resendsLeft negative', (p) => (p['resendsLeft'] = -1)],
+      ['resendsLeft a string', (p) => (p['resendsLeft'] = '3')],
+    ]
+    for (const [label, tamper] of cases) {
+      it(`drops it: ${label}`, async () => {
+        const browser = await open()
+        await browser.post('/login', ola)
+        await editPending(tamper)
+        expect((await browser.get('/login/mfa')).json.pending).to.equal(null)
+        const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
+        expect(res.status).to.equal(400)
+        expect(res.json).to.deep.equal({ message: 'No sign-in is waiting for a code. Sign in again.', code: 'ERR_DINTERO_MFA_NOT_STARTED' })
+        expect(emu.count('mfa_token')).to.equal(0)
+        expect(await pendingStates()).to.deep.equal([])
+      })
+    }
+
+    for (const [label, entry] of [
+      ['not an object', 'tampered'],
+      ['null', null],
+    ] as const) {
+      it(`drops an entry that is ${label}`, async () => {
+        const browser = await open()
+        await browser.post('/login', ola)
+        const all = await app!.sessions()
+        const [sid, session] = Object.entries(all).find(([, s]) => s[KEY] !== undefined)!
+        session[KEY] = entry
+        await new Promise<void>((resolve, reject) => app!.store.set(sid, session, (err) => (err ? reject(err) : resolve())))
+        expect((await browser.get('/login/mfa')).json.pending).to.equal(null)
+        const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
+        expect(res.status).to.equal(400)
+        expect(res.json.code).to.equal('ERR_DINTERO_MFA_NOT_STARTED')
+        expect(Object.values(await app!.sessions()).some((s) => KEY in s)).to.equal(false)
+      })
+    }
+
+    it('keeps an entry without a channel (the code page and the refusals then name none)', async () => {
+      const browser = await open()
+      await browser.post('/login', ola)
+      await editPending((p) => delete p['channel'])
+      const page = (await browser.get('/login/mfa')).json.pending
+      expect(page).to.include({ attemptsLeft: 5, resendsLeft: 3 })
+      expect(page).not.to.have.property('channel')
+      const code = emu.lastMfaCode(OLA.email)!
+      const wrong = await browser.post('/login', { code: otherCode(code) })
+      expect(wrong.json).to.deep.equal({ message: 'Wrong code. 4 attempts left.', code: 'ERR_DINTERO_MFA_CODE_INVALID', mfaRequired: true, attemptsLeft: 4 })
+      expect((await browser.post('/login', { code })).status).to.equal(200)
+    })
+
+    it('keeps an entry with no attempt left, and refuses its code without asking Dintero', async () => {
+      const browser = await open()
+      await browser.post('/login', ola)
+      await editPending((p) => (p['attemptsLeft'] = 0))
+      expect((await browser.get('/login/mfa')).json.pending).to.include({ attemptsLeft: 0 })
+      const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
+      expect(res.status).to.equal(401)
+      expect(res.json).to.deep.equal({ message: 'Too many wrong codes. Sign in again.', code: 'ERR_DINTERO_MFA_CODE_INVALID', attemptsLeft: 0 })
+      expect(emu.count('mfa_token')).to.equal(0)
+    })
+
+    it('keeps an entry with no resend left, and refuses a resend without asking Dintero', async () => {
+      const browser = await open({ mfaResendInterval: 0 })
+      await browser.post('/login', ola)
+      await editPending((p) => (p['resendsLeft'] = 0))
+      expect((await browser.get('/login/mfa')).json.pending).to.include({ resendsLeft: 0 })
+      const res = await browser.post('/login/mfa/resend', {})
+      expect(res.status).to.equal(429)
+      expect(res.json).to.deep.equal({
+        sent: false,
+        status: 429,
+        info: { message: 'No more codes can be sent. Sign in again.', code: 'ERR_DINTERO_MFA_RESEND_LIMITED', mfaRequired: true, channel: 'email', attemptsLeft: 5 },
+      })
+      expect(emu.count('mfa_challenge')).to.equal(1)
+      expect((await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })).status).to.equal(200)
+    })
+  })
+
   describe('Dintero rate limits and faults', () => {
     it('fails 429 with retryAfter when the challenge is rate limited, leaving nothing pending', async () => {
       const browser = await open()
@@ -333,6 +469,22 @@ describe('MFA two-step sign-in over HTTP', function () {
       expect((await browser.post('/login', { code })).status).to.equal(200)
     })
 
+    it('ends the sign-in when upstream trouble met its last attempt: the next code finds none', async () => {
+      const browser = await open({ mfaMaxAttempts: 2 })
+      await browser.post('/login', ola)
+      const code = emu.lastMfaCode(OLA.email)!
+      emu.fault('mfa_token', { status: 503, times: 1 })
+      expect((await browser.post('/login', { code })).status).to.equal(503)
+      expect(await pendingStates()).to.have.length(1) // one attempt left: kept for another try
+      emu.fault('mfa_token', { status: 503, times: 1 })
+      expect((await browser.post('/login', { code })).status).to.equal(503)
+      expect(await pendingStates()).to.deep.equal([])
+      const late = await browser.post('/login', { code })
+      expect(late.status).to.equal(400)
+      expect(late.json.code).to.equal('ERR_DINTERO_MFA_NOT_STARTED')
+      expect(emu.count('mfa_token')).to.equal(2)
+    })
+
     it('errors with TokenVerificationError when the token issued for the code fails verification, and drops the state', async () => {
       const browser = await open()
       await browser.post('/login', ola)
@@ -349,6 +501,9 @@ describe('MFA two-step sign-in over HTTP', function () {
       const res = await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })
       expect(res.status).to.equal(401)
       expect((await browser.get('/me')).json.signedIn).to.equal(false)
+      // Dintero spent the mfa_token: the pending sign-in is gone from the store, and the code with it.
+      expect(await pendingStates()).to.deep.equal([])
+      expect((await browser.post('/login', { code: emu.lastMfaCode(OLA.email)! })).status).to.equal(400)
     })
   })
 
@@ -429,9 +584,13 @@ describe('MFA two-step sign-in over HTTP', function () {
   })
 
   describe('without a server-side session', () => {
-    for (const [label, install] of [
-      ['no session middleware', () => {}],
-      ['a cookie-based session (no sessionID)', (req: any) => (req.session = {})],
+    const NO_SESSION =
+      'DinteroPasswordStrategy: option mfa needs a server-side session: use express-session or @fastify/session (with a server-side store) before passport.authenticate()'
+    const COOKIE_SESSION =
+      "DinteroPasswordStrategy: option mfa: refusing a cookie-only session (cookie-session, @fastify/secure-session): the mfa_token would be stored in the browser's cookie; use express-session or @fastify/session with a server-side store"
+    for (const [label, install, message] of [
+      ['no session middleware', () => {}, NO_SESSION],
+      ['a cookie-based session (no sessionID)', (req: any) => (req.session = {}), COOKIE_SESSION],
     ] as const) {
       it(`errors with a TypeError naming express-session: ${label}`, async () => {
         const strategy = new DinteroPasswordStrategy(strategyOptions(emu, { mfa: 'auto' }))
@@ -456,7 +615,7 @@ describe('MFA two-step sign-in over HTTP', function () {
           const res = await new Browser(url).post('/login', ola)
           expect(res.status).to.equal(500)
           expect(errors[0]).to.be.instanceOf(TypeError)
-          expect(errors[0]!.message).to.contain('express-session')
+          expect(errors[0]!.message).to.equal(message)
           expect(emu.count('login')).to.equal(0)
         } finally {
           server.closeAllConnections()
