@@ -288,3 +288,51 @@ describe('refreshTokens: the store changed since the request loaded the session 
     })
   })
 })
+
+describe('refreshTokens: a session without a refresh token (client without the refresh-token scope)', () => {
+  let emu: DinteroEmulator
+  let app: TestApp | undefined
+  before(async () => {
+    emu = await startEmulator({ clientScopes: ['write:accounts:/auth/users', 'read:accounts'] })
+  })
+  after(async () => {
+    await emu.stop()
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+  })
+
+  async function signedIn(seconds: number): Promise<Browser> {
+    app = await startAppWith(new DinteroPasswordStrategy(strategyOptions(emu)), { refresh: { window: WINDOW }, logout: {} })
+    const browser = new Browser(app.url)
+    emu.fault('login', living(seconds))
+    expect((await browser.post('/login', { email: KARI.email, password: KARI.password })).status).to.equal(200)
+    emu.resetCounts()
+    return browser
+  }
+
+  it('inside the window but still valid: stays signed in, nothing to refresh with', async () => {
+    const browser = await signedIn(DUE)
+    const me = await browser.get('/me')
+    expect(me.status).to.equal(200)
+    expect(me.json).to.include({ signedIn: true, hasRefreshToken: false })
+    expect((await browser.get('/me')).json.signedIn).to.equal(true)
+    expect(emu.count('refresh')).to.equal(0)
+  })
+
+  it('expired (within the clock tolerance): signed out without calling Dintero, and says why in the debug log', async () => {
+    const browser = await signedIn(-5)
+    const capture = captureDebugLogs()
+    let me
+    try {
+      me = await browser.get('/me')
+    } finally {
+      capture.stop()
+    }
+    expect(me.status).to.equal(401)
+    expect(emu.count('refresh')).to.equal(0)
+    expect(Object.values(await app!.sessions()).map((s) => s.passport?.user).filter(Boolean)).to.deep.equal([])
+    expect(capture.lines.some((l) => l.includes('access token expired and there is no refresh token: signing out'))).to.equal(true)
+  })
+})
