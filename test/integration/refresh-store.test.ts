@@ -210,6 +210,40 @@ describe('refreshTokens: the store changed since the request loaded the session 
     expect(capture.lines.some((l) => l.includes('the session was signed out meanwhile: signing out'))).to.equal(true)
   })
 
+  it('logout: revokes, signs out and destroys the session, even when onRevokeError throws after a failed revoke', async () => {
+    for (const failing of [false, true]) {
+      emu.clearFaults()
+      const app = await startAppWith(new DinteroPasswordStrategy(strategyOptions(emu)), {
+        store,
+        logout: {
+          onRevokeError: () => {
+            throw new Error('the callback broke')
+          },
+        },
+      })
+      apps.push(app)
+      const browser = new Browser(app.url)
+      const { sid, tokens } = await signIn(browser, 3600)
+      if (failing) emu.fault('revoke', { status: 503 })
+      const capture = captureDebugLogs()
+      let out
+      try {
+        out = await browser.request('/logout', { method: 'POST' })
+      } finally {
+        capture.stop()
+      }
+      expect(out.status).to.equal(200)
+      expect(out.json.signedIn).to.equal(false)
+      expect(await store.read(sid)).to.equal(undefined)
+      expect((await browser.get('/me')).json.signedIn).to.equal(false)
+      expect(emu.isRefreshTokenActive(tokens.refreshToken)).to.equal(failing)
+      const log = capture.lines.join('\n')
+      expect(log.includes('refresh token revoked')).to.equal(!failing)
+      expect(log.includes('onRevokeError threw')).to.equal(failing)
+      expect(log).to.include('signed out')
+    }
+  })
+
   describe("another customer's tokens in the store under this session (the same-customer check)", () => {
     /** Per's real, verified tokens, from a sign-in of his own (not due). */
     async function persTokens(): Promise<any> {

@@ -32,7 +32,7 @@ export class SnapshotStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback?: Callback): void {
-    this.inner.touch(sid, data, (err) => setImmediate(() => callback?.(err)))
+    this.inner.touch(sid, data, () => setImmediate(() => callback?.()))
   }
 
   override all(callback: Callback): void {
