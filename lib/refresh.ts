@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { errorLabel, logger } from './debug.js'
 import { RefreshRejectedError } from './errors.js'
 import { markRefreshedBeforeSession, registerRefresher } from './expiry-guard.js'
+import { decodePayload } from './jwt-rs256.js'
 import {
   detectHost,
   dropRequestUser,
@@ -25,6 +26,7 @@ import {
 import { applyTokens, lifecycleOf, type RefreshOutcome, type SessionLifecycle } from './session-lifecycle.js'
 import { type DinteroTokens, tokensOf } from './session.js'
 import type { DinteroPasswordStrategy } from './strategy.js'
+import type { DinteroClaims } from './token-verifier.js'
 import { assertSameCustomer, type VerifiedTokens } from './verified-tokens.js'
 
 /** Options of {@link refreshTokens}. */
@@ -216,6 +218,8 @@ async function renew(
       log('newer tokens are already in the store: taking them')
       return renewed(lifecycle, sid, await verifiedStored(strategy, stored, tokens))
     }
+    // Refreshing from another customer's refresh token would hand this request that customer's tokens.
+    assertSameCustomer(tokens.accessToken, { tokens: stored, claims: { sub: decodePayload(stored.accessToken)?.['sub'] } as DinteroClaims })
     base = stored
   }
 
