@@ -132,6 +132,24 @@ describe('verifyJwt', () => {
     expect(verifyJwt(decoded, ec.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
   })
 
+  it('refuses an RSA-PSS key (an RSA modulus, but not a key for RS256)', () => {
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, pss.privateKey))
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, pss.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
+  })
+
+  it('answers "invalid signature" for a bad signature whatever else is wrong with the payload', () => {
+    for (const payload of [[1, 2], { sub: 'c1', aud: AUD }, { sub: 'c1', exp: 1e13 }, { sub: 'c1', aud: 'x', exp: NOW / 1000 - 600 }]) {
+      expect(check(token(payload, undefined, other.privateKey)), JSON.stringify(payload)).to.deep.equal({ refused: 'invalid signature' })
+    }
+  })
+
+  it('accepts exp up to the last time a Date can hold (8.64e12 s), and refuses one second later', () => {
+    expect(check(token({ sub: 'c1', aud: AUD, exp: 8.64e12 }))).to.have.property('payload')
+    expect(check(token({ sub: 'c1', aud: AUD, exp: 8.64e12 + 1 }))).to.deep.equal({ refused: 'exp out of range' })
+  })
+
   it('refuses a key shorter than 2048 bits (jsonwebtoken checks key sizes only when signing)', () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
     const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, weak.privateKey))

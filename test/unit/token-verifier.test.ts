@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign as rsaSign } from 'node:crypto'
 import { expect } from 'chai'
 import { rejection } from '../support/rejection.js'
+import { captureDebugLogs } from '../support/secrets.js'
 import jwt from 'jsonwebtoken'
 import { TokenVerificationError, UpstreamError } from '../../lib/errors.js'
 import { MAX_TOKEN_LENGTH, TokenVerifier, withTypedClaims } from '../../lib/token-verifier.js'
@@ -327,6 +328,35 @@ describe('TokenVerifier: what it refuses before any key lookup, and which keys i
     const claims = await verifier.verify(sign({ email: 42, scope: 'openid', extra: 1 }))
     expect(claims).not.to.have.property('email')
     expect(claims).to.include({ sub: 'c1', scope: 'openid', extra: 1 })
+  })
+
+  it('logs why a token was refused, which claim was dropped, and the class of a failed key lookup (never the token)', async () => {
+    const capture = captureDebugLogs()
+    try {
+      await verifier.verify(sign({ email: 42, phone_number: '+4799999999' }))
+      await rejection(verifier.verify(sign({ aud: 'https://evil.example' })))
+      await rejection(verifier.verify(sign({}, { ...b, jwk: { ...b.jwk, kid: 'zzz' } })))
+    } finally {
+      capture.stop()
+    }
+    const lines = capture.lines.filter((line) => line.includes('passport-dintero:verify'))
+    expect(lines.filter((line) => line.includes('claim email is not a string: dropped'))).to.have.length(1)
+    expect(lines.filter((line) => /claim \S+ is not a string/.test(line))).to.have.length(1)
+    expect(lines.filter((line) => line.includes('token refused: audience invalid'))).to.have.length(1)
+    expect(lines.filter((line) => line.includes('no signing key for the token: SigningKeyNotFoundError'))).to.have.length(1)
+    expect(lines.join('\n')).not.to.contain('eyJ')
+  })
+
+  it('refuses a lookup beyond jwksRequestsPerMinute with "No signing key for the access token (key set fetches are rate limited)"', async () => {
+    const limited = new TokenVerifier({ ...options, jwksRequestsPerMinute: 1 }, async () => {
+      fetches++
+      return served as any
+    })
+    expect((await limited.verify(sign({}))).sub).to.equal('c1')
+    const err = await rejection(limited.verify(sign({}, b)))
+    expect(err).to.be.instanceOf(TokenVerificationError)
+    expect(err).to.include({ message: 'No signing key for the access token (key set fetches are rate limited)', code: 'ERR_DINTERO_TOKEN_INVALID' })
+    expect(fetches).to.equal(1)
   })
 
   it('passes on the key source\'s DinteroError (Dintero unreachable), not a token refusal', async () => {
