@@ -23,6 +23,24 @@ function check(t: string, r: ClaimRules = rules) {
 }
 
 describe('decodeJwt', () => {
+  for (const [label, kid] of [['a number', 7], ['null', null], ['an array', ['k1']], ['an object', { id: 'k1' }]] as const) {
+    it(`reads a kid that is ${label} as no kid`, () => {
+      const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, { alg: 'RS256', kid }))
+      expect(decoded).to.have.property('kid', undefined)
+      expect(decoded).to.include({ alg: 'RS256' })
+    })
+  }
+
+  it('keeps an empty-string kid as it is (the verifier refuses it)', () => {
+    expect(decodeJwt(token({ sub: 'c1', aud: AUD, exp }, { alg: 'RS256', kid: '' }))).to.have.property('kid', '')
+  })
+
+  it('keeps the payload segment and says whether the header has crit', () => {
+    const t = token({ sub: 'c1', aud: AUD, exp })
+    expect(decodeJwt(t)).to.include({ payload: t.split('.')[1], crit: false })
+    expect(decodeJwt(token({ sub: 'c1', aud: AUD, exp }, { alg: 'RS256', kid: 'k1', crit: [] }))).to.include({ crit: true })
+  })
+
   it('reads alg and kid and keeps the token and its signature', () => {
     const t = token({ sub: 'c1', aud: AUD, exp })
     const decoded = decodeJwt(t)
@@ -36,6 +54,12 @@ describe('decodeJwt', () => {
     ['white space', token({ sub: 'c1', aud: AUD, exp }).replace('.', '.\n')],
     ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.${b64({})}.AAAA`],
     ['a header that is an array', `${b64(['RS256'])}.${b64({})}.AAAA`],
+    ['a header that is JSON null', `${b64(null)}.${b64({})}.AAAA`],
+    ['a header that is a JSON string', `${b64('RS256')}.${b64({})}.AAAA`],
+    ['junk before the header', `!${token({ sub: 'c1', aud: AUD, exp })}`],
+    ['junk after the signature', `${token({ sub: 'c1', aud: AUD, exp })}!`],
+    ['an empty header', `.${b64({})}.AAAA`],
+    ['four segments', `${token({ sub: 'c1', aud: AUD, exp })}.AAAA`],
   ] as const) {
     it(`refuses ${label}`, () => expect(decodeJwt(t)).to.equal(undefined))
   }
@@ -108,6 +132,24 @@ describe('verifyJwt', () => {
     expect(verifyJwt(decoded, ec.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
   })
 
+  it('refuses an RSA-PSS key (an RSA modulus, but not a key for RS256)', () => {
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 })
+    const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, pss.privateKey))
+    if (!decoded) throw new Error('not a JWT')
+    expect(verifyJwt(decoded, pss.publicKey, rules, NOW)).to.deep.equal({ refused: 'key is not an RSA key' })
+  })
+
+  it('answers "invalid signature" for a bad signature whatever else is wrong with the payload', () => {
+    for (const payload of [[1, 2], { sub: 'c1', aud: AUD }, { sub: 'c1', exp: 1e13 }, { sub: 'c1', aud: 'x', exp: NOW / 1000 - 600 }]) {
+      expect(check(token(payload, undefined, other.privateKey)), JSON.stringify(payload)).to.deep.equal({ refused: 'invalid signature' })
+    }
+  })
+
+  it('accepts exp up to the last time a Date can hold (8.64e12 s), and refuses one second later', () => {
+    expect(check(token({ sub: 'c1', aud: AUD, exp: 8.64e12 }))).to.have.property('payload')
+    expect(check(token({ sub: 'c1', aud: AUD, exp: 8.64e12 + 1 }))).to.deep.equal({ refused: 'exp out of range' })
+  })
+
   it('refuses a key shorter than 2048 bits (jsonwebtoken checks key sizes only when signing)', () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 })
     const decoded = decodeJwt(token({ sub: 'c1', aud: AUD, exp }, undefined, weak.privateKey))
@@ -155,5 +197,20 @@ describe('decodePayload', () => {
     expect(decodePayload(token({ sub: 'c1', aud: AUD, exp }))).to.deep.equal({ sub: 'c1', aud: AUD, exp })
     expect(decodePayload('no-dots')).to.equal(undefined)
     expect(decodePayload(`${b64({})}.${b64([1])}.x`)).to.equal(undefined)
+  })
+
+  for (const [label, t] of [
+    ['a payload that is JSON null', `${b64({})}.${b64(null)}.x`],
+    ['a payload that is a JSON number', `${b64({})}.${b64(1)}.x`],
+    ['a payload that is not JSON', `${b64({})}.${Buffer.from('{nope').toString('base64url')}.x`],
+    ['one dot only', `${b64({})}.${b64({ sub: 'c1' })}`],
+    ['a leading dot only', `.${b64({ sub: 'c1' })}`],
+  ] as const) {
+    it(`reads nothing from ${label}`, () => expect(decodePayload(t)).to.equal(undefined))
+  }
+
+  it('reads the second segment, whatever the first', () => {
+    expect(decodePayload(`.${b64({ sub: 'c1' })}.`)).to.deep.equal({ sub: 'c1' })
+    expect(decodePayload(`${b64({ sub: 'header' })}.${b64({ sub: 'c1' })}.${b64({ sub: 'sig' })}`)).to.deep.equal({ sub: 'c1' })
   })
 })

@@ -1,13 +1,57 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, sign as rsaSign } from 'node:crypto'
 import { expect } from 'chai'
 import { rejection } from '../support/rejection.js'
+import { captureDebugLogs } from '../support/secrets.js'
 import jwt from 'jsonwebtoken'
-import { TokenVerificationError } from '../../lib/errors.js'
-import { MAX_TOKEN_LENGTH, TokenVerifier } from '../../lib/token-verifier.js'
+import { TokenVerificationError, UpstreamError } from '../../lib/errors.js'
+import { MAX_TOKEN_LENGTH, TokenVerifier, withTypedClaims } from '../../lib/token-verifier.js'
 import { VERSION } from '../../lib/version.js'
 import { readFileSync } from 'node:fs'
 
 const AUD = 'https://api.dintero.com/v1/accounts/T12345678'
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+/** An RS256 token with exactly this header, signed by hand (jwt.sign would add typ and check kid's type). */
+function signRaw(header: unknown, payload: unknown, key: ReturnType<typeof keyPair>): string {
+  const input = `${b64(header)}.${b64(payload)}`
+  return `${input}.${rsaSign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`
+}
+
+/** A good token for `key`, exactly `length` characters long (a filler claim and header member make up the length). */
+function tokenOfLength(length: number, key: ReturnType<typeof keyPair>): string {
+  const payload = { sub: 'c1', aud: AUD, exp: Math.floor(Date.now() / 1000) + 60 }
+  // A 2048-bit signature is 342 base64url characters.
+  const sigLength = 342
+  for (const pad of ['', 'p', 'pp', 'ppp']) {
+    const header = { alg: 'RS256', kid: key.jwk.kid, ...(pad ? { x: pad } : {}) }
+    const fixed = b64(header).length + 2 + sigLength
+    for (let fill = Math.max(0, Math.floor(((length - fixed) * 3) / 4) - 400); ; fill++) {
+      const body = { ...payload, filler: 'f'.repeat(fill) }
+      const total = fixed + b64(body).length
+      if (total === length) return signRaw(header, body, key)
+      if (total > length) break
+    }
+  }
+  throw new Error(`no token of length ${length}`)
+}
+
+/** Runs `body` with Date.now under its control (jwt.sign, the verifier and its fetch limit all read it). */
+async function withClock(body: (clock: { now: number; advance(ms: number): void }) => Promise<void>): Promise<void> {
+  const realNow = Date.now
+  const clock = {
+    now: realNow(),
+    advance(ms: number) {
+      clock.now += ms
+    },
+  }
+  Date.now = () => clock.now
+  try {
+    await body(clock)
+  } finally {
+    Date.now = realNow
+  }
+}
 
 function keyPair(kid: string) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -142,17 +186,20 @@ describe('TokenVerifier', () => {
   })
 
   it('stops trusting a key removed from the key set once jwksCacheMaxAge has passed', async () => {
-    const short = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 20, jwksRequestsPerMinute: 10 }, async () => {
-      fetches++
-      return served
+    // A fake clock: with a real one and a 20 ms max age, a loaded machine let it expire between the first two calls.
+    await withClock(async (clock) => {
+      const short = new TokenVerifier({ audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 1000, jwksRequestsPerMinute: 10 }, async () => {
+        fetches++
+        return served
+      })
+      expect((await short.verify(sign({}))).sub).to.equal('c1')
+      expect((await short.verify(sign({}))).sub).to.equal('c1')
+      expect(fetches).to.equal(1)
+      served = [b.jwk]
+      clock.advance(1000)
+      expect(await rejection(short.verify(sign({})))).to.include({ message: 'No signing key in the key set matches the access token' })
+      expect(fetches).to.equal(2)
     })
-    expect((await short.verify(sign({}))).sub).to.equal('c1')
-    expect((await short.verify(sign({}))).sub).to.equal('c1')
-    expect(fetches).to.equal(1)
-    served = [b.jwk]
-    await new Promise((resolve) => setTimeout(resolve, 40))
-    expect(await rejection(short.verify(sign({})))).to.be.instanceOf(TokenVerificationError)
-    expect(fetches).to.be.at.least(2)
   })
 
   it('does not trust a removed key longer than jwksCacheMaxAge after its fetch (regression: two caches, one renewing the other)', async () => {
@@ -191,6 +238,185 @@ describe('TokenVerifier', () => {
     expect(fetches).to.be.at.most(10)
     // A known kid is still served from the cache.
     expect((await verifier.verify(sign({}))).sub).to.equal('c1')
+  })
+})
+
+describe('TokenVerifier: what it refuses before any key lookup, and which keys it uses', () => {
+  const a = keyPair('a')
+  const b = keyPair('b')
+  const options = { audience: AUD, issuer: undefined, clockTolerance: 30, jwksCacheMaxAge: 600_000, jwksRequestsPerMinute: 10 }
+  let served: object[]
+  let fetches: number
+  let verifier: TokenVerifier
+  const sign = (payload: object, key = a) =>
+    jwt.sign({ sub: 'c1', aud: AUD, ...payload }, key.privateKey, { algorithm: 'RS256', keyid: key.jwk.kid, expiresIn: 60 })
+  const exp = () => Math.floor(Date.now() / 1000) + 60
+
+  beforeEach(() => {
+    served = [a.jwk, b.jwk]
+    fetches = 0
+    verifier = new TokenVerifier(options, async () => {
+      fetches++
+      return served as any
+    })
+  })
+
+  it('accepts a good token of exactly MAX_TOKEN_LENGTH (16 KiB) characters', async () => {
+    const t = tokenOfLength(MAX_TOKEN_LENGTH, a)
+    expect(t).to.have.length(16 * 1024)
+    expect((await verifier.verify(t)).sub).to.equal('c1')
+  })
+
+  it('refuses a good token one character over MAX_TOKEN_LENGTH before any key lookup, with "Access token is larger than any Dintero token"', async () => {
+    const t = tokenOfLength(MAX_TOKEN_LENGTH + 1, a)
+    const err = await rejection(verifier.verify(t))
+    expect(err).to.be.instanceOf(TokenVerificationError)
+    expect(err).to.include({ message: 'Access token is larger than any Dintero token', code: 'ERR_DINTERO_TOKEN_INVALID' })
+    expect(fetches).to.equal(0)
+  })
+
+  for (const [label, kid] of [
+    ['an empty-string kid', ''],
+    ['a numeric kid', 7],
+    ['a null kid', null],
+    ['an array kid', ['a']],
+  ] as const) {
+    it(`refuses ${label} with "Access token has no kid", without fetching keys`, async () => {
+      const err = await rejection(verifier.verify(signRaw({ alg: 'RS256', kid }, { sub: 'c1', aud: AUD, exp: exp() }, a)))
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect(err).to.include({ message: 'Access token has no kid', code: 'ERR_DINTERO_TOKEN_INVALID' })
+      expect(fetches).to.equal(0)
+    })
+  }
+
+  const ignored: Array<[string, () => object]> = [
+    ['of another kty (EC)', () => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'a', use: 'sig' })],
+    ['for another algorithm (alg RS512)', () => ({ ...a.jwk, alg: 'RS512' })],
+    ['for another use (use enc)', () => ({ ...a.jwk, use: 'enc' })],
+  ]
+  for (const [label, make] of ignored) {
+    it(`ignores a key with the token's kid ${label}: "No signing key in the key set matches the access token"`, async () => {
+      served = [make(), b.jwk]
+      const err = await rejection(verifier.verify(sign({})))
+      expect(err).to.be.instanceOf(TokenVerificationError)
+      expect(err).to.include({ message: 'No signing key in the key set matches the access token', code: 'ERR_DINTERO_TOKEN_INVALID' })
+    })
+  }
+
+  it('uses an RSA key without alg and use (both optional in a JWK)', async () => {
+    const { alg: _alg, use: _use, ...bare } = a.jwk
+    served = [bare]
+    expect((await verifier.verify(sign({}))).sub).to.equal('c1')
+  })
+
+  it('uses an RSA key without use whose alg is RS256, and one without alg whose use is sig', async () => {
+    const { use: _use, ...noUse } = a.jwk
+    const { alg: _alg, ...noAlg } = b.jwk
+    served = [noUse, noAlg]
+    expect((await verifier.verify(sign({}))).sub).to.equal('c1')
+    expect((await verifier.verify(sign({}, b))).sub).to.equal('c1')
+  })
+
+  for (const [label, sub] of [['an empty sub', ''], ['a numeric sub', 42]] as const) {
+    it(`refuses ${label} with "Access token has no sub claim"`, async () => {
+      const err = await rejection(verifier.verify(signRaw({ alg: 'RS256', kid: 'a' }, { sub, aud: AUD, exp: exp() }, a)))
+      expect(err).to.include({ message: 'Access token has no sub claim', code: 'ERR_DINTERO_TOKEN_INVALID' })
+    })
+  }
+
+  it('drops a typed claim that is not a string from the claims it returns', async () => {
+    const claims = await verifier.verify(sign({ email: 42, scope: 'openid', extra: 1 }))
+    expect(claims).not.to.have.property('email')
+    expect(claims).to.include({ sub: 'c1', scope: 'openid', extra: 1 })
+  })
+
+  it('logs why a token was refused, which claim was dropped, and the class of a failed key lookup (never the token)', async () => {
+    const capture = captureDebugLogs()
+    try {
+      await verifier.verify(sign({ email: 42, phone_number: '+4799999999' }))
+      await rejection(verifier.verify(sign({ aud: 'https://evil.example' })))
+      await rejection(verifier.verify(sign({}, { ...b, jwk: { ...b.jwk, kid: 'zzz' } })))
+    } finally {
+      capture.stop()
+    }
+    const lines = capture.lines.filter((line) => line.includes('passport-dintero:verify'))
+    expect(lines.filter((line) => line.includes('claim email is not a string: dropped'))).to.have.length(1)
+    expect(lines.filter((line) => /claim \S+ is not a string/.test(line))).to.have.length(1)
+    expect(lines.filter((line) => line.includes('token refused: audience invalid'))).to.have.length(1)
+    expect(lines.filter((line) => line.includes('no signing key for the token: SigningKeyNotFoundError'))).to.have.length(1)
+    expect(lines.join('\n')).not.to.contain('eyJ')
+  })
+
+  it('refuses a lookup beyond jwksRequestsPerMinute with "No signing key for the access token (key set fetches are rate limited)"', async () => {
+    const limited = new TokenVerifier({ ...options, jwksRequestsPerMinute: 1 }, async () => {
+      fetches++
+      return served as any
+    })
+    expect((await limited.verify(sign({}))).sub).to.equal('c1')
+    const err = await rejection(limited.verify(sign({}, b)))
+    expect(err).to.be.instanceOf(TokenVerificationError)
+    expect(err).to.include({ message: 'No signing key for the access token (key set fetches are rate limited)', code: 'ERR_DINTERO_TOKEN_INVALID' })
+    expect(fetches).to.equal(1)
+  })
+
+  it('passes on the key source\'s DinteroError (Dintero unreachable), not a token refusal', async () => {
+    const down = new UpstreamError('Dintero signing keys call failed')
+    const unreachable = new TokenVerifier(options, async () => {
+      throw down
+    })
+    expect(await rejection(unreachable.verify(sign({})))).to.equal(down)
+  })
+
+  it('keeps the keys of other kids when it looks up a new one', async () => {
+    served = [a.jwk]
+    await verifier.verify(sign({}))
+    served = [a.jwk, b.jwk]
+    await verifier.verify(sign({}, b))
+    expect(fetches).to.equal(2)
+    await verifier.verify(sign({}))
+    await verifier.verify(sign({}, b))
+    expect(fetches).to.equal(2)
+  })
+
+  it('trusts a fetched key for exactly jwksCacheMaxAge from the start of its fetch, then asks again', async () => {
+    await withClock(async (clock) => {
+      const timed = new TokenVerifier({ ...options, jwksCacheMaxAge: 1000 }, async () => {
+        fetches++
+        clock.advance(300) // a fetch that takes 300 ms
+        return served as any
+      })
+      const t = sign({})
+      const start = clock.now
+      await timed.verify(t)
+      expect(fetches).to.equal(1)
+      clock.now = start + 999
+      await timed.verify(t)
+      expect(fetches).to.equal(1)
+      clock.now = start + 1000
+      await timed.verify(t)
+      expect(fetches).to.equal(2)
+      // The refetch began at start + 1000: trusted again until start + 2000.
+      clock.now = start + 1999
+      await timed.verify(t)
+      expect(fetches).to.equal(2)
+      clock.now = start + 2000
+      await timed.verify(t)
+      expect(fetches).to.equal(3)
+    })
+  })
+})
+
+describe('withTypedClaims', () => {
+  it('drops email, phone_number, type and scope when present but not strings, and leaves its argument as it was', () => {
+    const claims = { sub: 'c1', exp: 1, email: 42, phone_number: '+4799999999', type: null, scope: ['openid'], extra: 5 }
+    const before = structuredClone(claims)
+    expect(withTypedClaims(claims)).to.deep.equal({ sub: 'c1', exp: 1, phone_number: '+4799999999', extra: 5 })
+    expect(claims).to.deep.equal(before)
+  })
+
+  it('keeps every typed claim that is a string', () => {
+    const claims = { sub: 'c1', exp: 1, email: 'k@example.no', phone_number: '+4799999999', type: 'customer', scope: 'openid' }
+    expect(withTypedClaims(claims)).to.deep.equal(claims)
   })
 })
 
