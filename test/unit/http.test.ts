@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { stripVTControlCharacters } from 'node:util'
 import { expect } from 'chai'
@@ -450,5 +451,62 @@ describe('HttpClient', () => {
     for (const [status, notJson] of [[199, true], [300, true], [500, true], [500, false], [200, false], [501, false]] as const) {
       expect(seen(unexpectedAnswer(r(status, notJson), 'refresh'))).to.deep.equal(['ERR_DINTERO_UPSTREAM', `Dintero refresh call answered ${status} unexpectedly`, status, notJson ? undefined : 'X'])
     }
+  })
+
+  it('reaches an IPv6 loopback address given in brackets', async () => {
+    const server = http.createServer((_req, res) => res.end('{"v6":true}'))
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '::1', r))
+    const c = client(`http://[::1]:${(server.address() as AddressInfo).port}`)
+    expect((await c.send({ what: 'test', method: 'GET', path: '/' })).body).to.deep.equal({ v6: true })
+    c.close()
+  })
+
+  it('keeps a socket for the next call under a Keep-Alive hint of several seconds (timeout=10)', async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    server.keepAliveTimeout = 10_000 // announced as Keep-Alive: timeout=10
+    let connections = 0
+    server.on('connection', () => (connections += 1))
+    const c = client(url)
+    const first = await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(first.headers['keep-alive']).to.equal('timeout=10')
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(connections).to.equal(1)
+    c.close()
+  })
+
+  it('speaks TLS to an https baseUrl and refuses a certificate it cannot verify, before sending anything', async () => {
+    // A self-signed certificate for 127.0.0.1 (valid until 2126), made for this test only.
+    const tls = {
+      key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg20uR25My+YOUz43d
+6bICs1n6TGinybAys7iVwitIrcehRANCAARbf2kq8Z+cwVqAaZ30mVx3U09s/1xI
+26gDW4PN9TKcpH5D/I7RwvInH+TIU3dOSre6KkJ8HYOtR418F1+QrMM5
+-----END PRIVATE KEY-----`,
+      cert: `-----BEGIN CERTIFICATE-----
+MIIBkTCCATagAwIBAgIUb3AYW7qHTiC2GS2+qxs6B7ffxeAwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjAxMTkzOFoYDzIxMjYxMTA4
+MDExOTM4WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARbf2kq8Z+cwVqAaZ30mVx3U09s/1xI26gDW4PN9TKcpH5D/I7RwvIn
+H+TIU3dOSre6KkJ8HYOtR418F1+QrMM5o2QwYjAdBgNVHQ4EFgQU9HytqM0J2nNd
+nRJMVLmzsbrtSLkwHwYDVR0jBBgwFoAU9HytqM0J2nNdnRJMVLmzsbrtSLkwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0kAMEYC
+IQCSEF80E3GbSGHO8/XLM3gb/6E7HA5FT33/Q+lX44JgVAIhAOGnrGt5IPVU35cF
+ZumfCStHZGAqJAL1jCeyanEoQXzV
+-----END CERTIFICATE-----`,
+    }
+    let requests = 0
+    const server = https.createServer(tls, (_req, res) => {
+      requests += 1
+      res.end('{}')
+    })
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const c = client(`https://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    const err = await rejection(c.send({ what: 'test', method: 'POST', path: '/', body: { password: 'x' } }))
+    expect(err.code).to.equal('ERR_DINTERO_UNAVAILABLE')
+    expect(err.message).to.equal('Dintero test call failed: DEPTH_ZERO_SELF_SIGNED_CERT')
+    expect(requests).to.equal(0)
+    c.close()
   })
 })
