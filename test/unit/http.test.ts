@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util'
 import { expect } from 'chai'
 import { captureDebugLogs } from '../support/secrets.js'
 import { rejection } from '../support/rejection.js'
-import { HttpClient, retryAfterSeconds, unexpectedAnswer } from '../../lib/http.js'
+import { HttpClient, retryAfterSeconds, unexpectedAnswer, upstreamErrorCode } from '../../lib/http.js'
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../lib/errors.js'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -508,5 +508,41 @@ ZumfCStHZGAqJAL1jCeyanEoQXzV
     expect(err.message).to.equal('Dintero test call failed: DEPTH_ZERO_SELF_SIGNED_CERT')
     expect(requests).to.equal(0)
     c.close()
+  })
+
+  it('reads an answer without a Keep-Alive header (connection: close)', async () => {
+    const { url } = await start((_req, res) => {
+      res.shouldKeepAlive = false
+      res.end('{"closed":true}')
+    })
+    const c = client(url)
+    const res = await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(res.headers['keep-alive']).to.equal(undefined)
+    expect(res.body).to.deep.equal({ closed: true })
+    c.close()
+  })
+
+  it('close() closes the idle keep-alive sockets', async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    const closed = new Promise<void>((resolve) => server.on('connection', (socket) => socket.on('close', () => resolve())))
+    const c = client(url)
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    c.close()
+    await closed
+  })
+
+  it('reads Retry-After only as whole seconds or a date, relative to now', () => {
+    expect(retryAfterSeconds({ 'retry-after': ' 12 ' })).to.equal(12)
+    expect(retryAfterSeconds({ 'retry-after': '   ' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': '12abc' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': 'abc12' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': new Date(120_000).toUTCString() }, 60_000)).to.equal(60)
+    expect(retryAfterSeconds({ 'retry-after': new Date(0).toUTCString() }, 60_000)).to.equal(0)
+  })
+
+  it("keeps at most 100 characters of Dintero's error code", () => {
+    expect(upstreamErrorCode({ error: { code: 'c'.repeat(300) } })).to.equal('c'.repeat(100))
+    expect(upstreamErrorCode({ error: { code: 7 } })).to.equal(undefined)
+    expect(upstreamErrorCode(undefined)).to.equal(undefined)
   })
 })
