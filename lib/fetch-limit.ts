@@ -7,12 +7,8 @@
  * @packageDocumentation
  */
 
-import { SingleFlight } from './single-flight.js'
-
 /** The window the limit counts fetches in, in milliseconds. */
 const WINDOW_MS = 60_000
-/** The one key of the single flight: there is one key set. */
-const KEY = 'keys'
 
 /**
  * Wraps `fetch` so that callers arriving while a fetch is in flight share it, and at most
@@ -25,15 +21,20 @@ export function limitFetches<T>(
   refuse: () => Error,
   now: () => number = Date.now,
 ): () => Promise<T> {
-  const started: number[] = []
-  const flight = new SingleFlight<T>()
+  // When the last `perMinute` fetches started, oldest first (-Infinity for those that never did).
+  const started = new Array<number>(perMinute).fill(Number.NEGATIVE_INFINITY)
+  let running: Promise<T> | undefined
   return () => {
-    const running = flight.current(KEY)
     if (running) return running
     const at = now()
-    while (started.length > 0 && at - started[0]! >= WINDOW_MS) started.shift()
-    if (started.length >= perMinute) return Promise.reject(refuse())
+    // The oldest of the last `perMinute` starts less than a window ago: `perMinute` in this window.
+    if (at - started[0]! < WINDOW_MS) return Promise.reject(refuse())
+    started.shift()
     started.push(at)
-    return flight.run(KEY, fetch)
+    // A synchronous throw becomes a rejection; the next caller after it settles starts a new fetch.
+    running = (async () => fetch())().finally(() => {
+      running = undefined
+    })
+    return running
   }
 }

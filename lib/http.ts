@@ -58,7 +58,6 @@ export class HttpClient {
   /** When each pooled socket became idle, and how long it may idle (a server's `Keep-Alive` hint), in ms. */
   private readonly _idleSince = new WeakMap<Socket, number>()
   private readonly _idleLimit = new WeakMap<Socket, number>()
-  private readonly _request: typeof http.request
 
   constructor(private readonly _options: HttpClientOptions) {
     const origin = new URL(_options.baseUrl)
@@ -71,7 +70,6 @@ export class HttpClient {
     const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT, scheduling: 'lifo' as const }
     this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
     this._agent.on('free', (socket: Socket) => this._idleSince.set(socket, performance.now()))
-    this._request = secure ? https.request : http.request
     // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
     const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname
     this._target = { protocol: origin.protocol, hostname, port: origin.port, agent: this._agent }
@@ -148,7 +146,8 @@ export class HttpClient {
     deadline: number,
   ): Promise<JsonResponse> {
     return new Promise<JsonResponse>((resolve, reject) => {
-      const r = this._request({ ...this._target, method: req.method, path: req.path, headers })
+      // http.request over an https.Agent speaks TLS: https.request differs only in its default agent.
+      const r = http.request({ ...this._target, method: req.method, path: req.path, headers })
       const remaining = Math.max(1, deadline - performance.now())
       // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
       const finish = (err: Error | undefined, value?: JsonResponse) => {

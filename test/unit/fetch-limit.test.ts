@@ -52,4 +52,49 @@ describe('limitFetches', () => {
     expect(await settle(limited())).to.equal('down')
     expect(await limited()).to.equal(2)
   })
+
+  it('counts a sliding window: each start frees its slot exactly 60 s later (on a real clock\'s values)', async () => {
+    const t0 = 1_700_000_000_000
+    clock = t0
+    const limited = limitFetches(fetch, 2, refuse, () => clock)
+    const at = async (t: number) => {
+      clock = t0 + t
+      const p = settle(limited())
+      release.forEach((r) => r())
+      release = []
+      return p
+    }
+    const results: string[] = []
+    for (const t of [0, 10_000, 20_000, 59_999, 60_000, 60_001, 69_999, 70_000, 119_999, 120_000]) results.push(`${t} ${await at(t)}`)
+    expect(results).to.deep.equal([
+      '0 ok',
+      '10000 ok',
+      '20000 refused',
+      '59999 refused',
+      '60000 ok',
+      '60001 refused',
+      '69999 refused',
+      '70000 ok',
+      '119999 refused',
+      '120000 ok',
+    ])
+    expect(calls).to.equal(5)
+  })
+
+  it('a fetch that throws synchronously rejects its callers, and the next caller starts a new one', async () => {
+    let n = 0
+    const limited = limitFetches(
+      () => {
+        if (n++ === 0) throw new Error('thrown')
+        return Promise.resolve(n)
+      },
+      5,
+      refuse,
+      () => clock,
+    )
+    const first = limited()
+    expect(first).to.be.instanceOf(Promise)
+    expect(await settle(first)).to.equal('thrown')
+    expect(await limited()).to.equal(2)
+  })
 })

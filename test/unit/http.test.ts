@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process'
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { stripVTControlCharacters } from 'node:util'
 import { expect } from 'chai'
+import { captureDebugLogs } from '../support/secrets.js'
 import { rejection } from '../support/rejection.js'
-import { HttpClient, retryAfterSeconds, unexpectedAnswer } from '../../lib/http.js'
+import { HttpClient, retryAfterSeconds, unexpectedAnswer, upstreamErrorCode } from '../../lib/http.js'
 import { RateLimitedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../lib/errors.js'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -204,6 +207,28 @@ describe('HttpClient', () => {
     }
   })
 
+  it("does not reuse a socket idle past the server's Keep-Alive hint after a blocked event loop, though below its own 4 s limit", async function () {
+    this.timeout(15_000)
+    // Announces "max=100, Timeout=2" (another parameter first, any case): the socket may idle 1 s. The
+    // server closes idle sockets after about 2 s (keepAliveTimeout 1 s, plus Node's grace), so a blocked
+    // event loop of 3 s outlasts it but not the client's default idle limit (4 s): only the hint keeps
+    // the POST (never resent) off the dead socket.
+    const child = await serveInChild(
+      `(q, r) => { q.resume(); q.on('end', () => { r.writeHead(200, { connection: 'keep-alive', 'keep-alive': 'max=100, Timeout=2' }); r.end('{}') }) }`,
+      1000,
+    )
+    try {
+      const c = client(child.url)
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      blockEventLoop(3_000)
+      const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      expect(res.status).to.equal(200)
+      c.close()
+    } finally {
+      child.stop()
+    }
+  })
+
   it('does not hand a request a socket it closed as stale when pooled sockets have different idle limits', async function () {
     this.timeout(15_000)
     // Two pooled sockets: the older one announced Keep-Alive timeout=5 (idle limit 4 s), the newer one
@@ -255,5 +280,269 @@ describe('HttpClient', () => {
     expect(retryAfterSeconds({ 'retry-after': 'soon' })).to.equal(undefined)
     expect(retryAfterSeconds({ 'retry-after': '9'.repeat(400) })).to.equal(86_400)
     expect(retryAfterSeconds({})).to.equal(undefined)
+  })
+
+  describe('a connection lost in the middle of an answer', () => {
+    it('a reset after the answer began on a reused socket is never retried, not even for a GET', async () => {
+      let n = 0
+      const { url, seen } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          n += 1
+          if (n !== 2) return res.end('{"ok":true}')
+          // Headers and part of the body, then (once the client has had a moment to read them) a TCP
+          // reset, not a close: the client sees ECONNRESET on a reused socket, but after the answer began.
+          res.writeHead(200, { 'content-length': '100' })
+          res.write('{"partial":', () => setTimeout(() => req.socket.resetAndDestroy(), 20))
+        })
+      })
+      const c = client(url)
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      const err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(err.code).to.equal('ERR_DINTERO_UNAVAILABLE')
+      // ECONNRESET as a rule; 'connection error' when the reset arrives with the data (a loaded machine).
+      expect(err.message).to.match(/^Dintero test call failed: (ECONNRESET|connection error)$/)
+      expect(seen).to.have.length(2)
+      c.close()
+    })
+
+    it('a connection closed before the body is complete fails the call at once as unavailable', async () => {
+      const { url } = await start((req, res) => {
+        req.resume()
+        res.writeHead(200, { 'content-length': '100' })
+        res.write('{"partial":', () => req.socket.destroy())
+      })
+      // A generous timeout: the call must fail when the connection closes, not at the deadline.
+      const err = await rejection(client(url, { timeout: 30_000 }).send({ what: 'test', method: 'GET', path: '/' }))
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(err.message).to.equal('Dintero test call failed: connection error')
+    })
+  })
+
+  describe('the body cap (maxResponseBytes)', () => {
+    /** A JSON string of exactly `bytes` bytes. */
+    const jsonOf = (bytes: number) => JSON.stringify('x'.repeat(bytes - 2))
+
+    it('accepts a body of exactly maxResponseBytes and refuses one byte more, declared or streamed in pieces', async () => {
+      const { url } = await start((req, res) => {
+        const [, how, size] = req.url!.split('/')
+        const body = jsonOf(Number(size))
+        if (how === 'declared') {
+          res.writeHead(200, { 'content-length': String(Buffer.byteLength(body)) })
+          res.end(body)
+        } else {
+          // Chunked, in two pieces, so the cap counts across chunks.
+          res.writeHead(200)
+          res.write(body.slice(0, 512))
+          res.end(body.slice(512))
+        }
+      })
+      const c = client(url, { maxResponseBytes: 1024 })
+      for (const how of ['declared', 'chunked']) {
+        const ok = await c.send({ what: 'test', method: 'GET', path: `/${how}/1024` })
+        expect(ok.status, how).to.equal(200)
+        expect((ok.body as string).length, how).to.equal(1022)
+        const err = await rejection(c.send({ what: 'test', method: 'GET', path: `/${how}/1025` }))
+        expect(err, how).to.be.instanceOf(UpstreamError)
+        expect(err.code, how).to.equal('ERR_DINTERO_UPSTREAM')
+        expect(err.message, how).to.equal('Dintero test call answered with a body larger than allowed')
+      }
+      c.close()
+    })
+
+    it('refuses a declared Content-Length above the cap at once, without waiting for the body', async () => {
+      const { url } = await start((req, res) => {
+        req.resume()
+        // Declares more than the cap, sends a little and then nothing: reading on would run into the deadline.
+        res.writeHead(200, { 'content-length': '1025' })
+        res.write('{"a":')
+      })
+      const err = await rejection(client(url, { timeout: 30_000, maxResponseBytes: 1024 }).send({ what: 'test', method: 'GET', path: '/' }))
+      expect(err).to.be.instanceOf(UpstreamError)
+      expect(err.message).to.equal('Dintero test call answered with a body larger than allowed')
+    })
+  })
+
+  it('names the call and the deadline in a timeout, and the error code in a failure to connect', async () => {
+    const hang = await start(() => {})
+    const timeout = await rejection(client(hang.url, { timeout: 150 }).send({ what: 'signing keys', method: 'GET', path: '/' }))
+    expect(timeout.code).to.equal('ERR_DINTERO_TIMEOUT')
+    expect(timeout.message).to.equal('Dintero signing keys call did not complete within 150ms')
+    const closed = await start(() => {})
+    await new Promise<void>((r) => closed.server.close(() => r()))
+    const refused = await rejection(client(closed.url).send({ what: 'login', method: 'POST', path: '/', body: {} }))
+    expect(refused.code).to.equal('ERR_DINTERO_UNAVAILABLE')
+    expect(refused.message).to.equal('Dintero login call failed: ECONNREFUSED')
+  })
+
+  it('refuses every 3xx as a redirect, and hands on the answers around them', async () => {
+    const { url } = await start((req, res) => {
+      res.writeHead(Number(req.url!.slice(1)), { 'content-type': 'application/json' })
+      res.end('{"a":1}')
+    })
+    const c = client(url)
+    for (const status of [300, 399]) {
+      const err = await rejection(c.send({ what: 'test', method: 'GET', path: `/${status}` }))
+      expect(err.code, String(status)).to.equal('ERR_DINTERO_UPSTREAM')
+      expect(err.upstreamStatus).to.equal(status)
+      expect(err.message).to.equal(`Dintero test call answered with a redirect (${status}), which is never followed`)
+    }
+    for (const status of [299, 400]) {
+      const res = await c.send({ what: 'test', method: 'GET', path: `/${status}` })
+      expect(res).to.deep.include({ status, body: { a: 1 }, notJson: false })
+    }
+    c.close()
+  })
+
+  it('reads an empty or blank body as no body, and marks only a non-empty unparsable one as not JSON', async () => {
+    const bodies: Record<string, string> = { '/empty': '', '/blank': ' \r\n\t', '/junk': 'x', '/json': ' {"a":1} ' }
+    const { url } = await start((req, res) => res.end(bodies[req.url!]))
+    const c = client(url)
+    expect(await c.send({ what: 'test', method: 'GET', path: '/empty' })).to.deep.include({ status: 200, body: undefined, notJson: false })
+    expect(await c.send({ what: 'test', method: 'GET', path: '/blank' })).to.deep.include({ status: 200, body: undefined, notJson: false })
+    expect(await c.send({ what: 'test', method: 'GET', path: '/junk' })).to.deep.include({ status: 200, body: undefined, notJson: true })
+    expect(await c.send({ what: 'test', method: 'GET', path: '/json' })).to.deep.include({ status: 200, body: { a: 1 }, notJson: false })
+    c.close()
+  })
+
+  it('logs each call with its method, path, status and time, and a failure with its cause, on the http namespace', async () => {
+    const { url } = await start((req, res) => {
+      if (req.url === '/big') return res.end('x'.repeat(2000))
+      if (req.url === '/hang') return
+      res.end('{}')
+    })
+    const closed = await start(() => {})
+    await new Promise<void>((r) => closed.server.close(() => r()))
+    const logs = captureDebugLogs()
+    try {
+      const c = client(url, { timeout: 300 })
+      await c.send({ what: 'test', method: 'POST', path: '/ok', body: {} })
+      await rejection(c.send({ what: 'test', method: 'GET', path: '/big' }))
+      await rejection(c.send({ what: 'test', method: 'GET', path: '/hang' }))
+      await rejection(client(closed.url).send({ what: 'test', method: 'GET', path: '/down' }))
+      c.close()
+    } finally {
+      logs.stop()
+    }
+    const lines = logs.lines
+      .map((line) => stripVTControlCharacters(line))
+      .filter((line) => line.includes('passport-dintero:http '))
+      .map((line) => line.replace(/^.*?passport-dintero:http /, '').replace(/ \+\d+m?s$/, '').replace(/\d+ms/, 'Nms'))
+    expect(lines).to.deep.equal([
+      'POST /ok -> 200 in Nms',
+      'GET /big failed after Nms: body too large',
+      'GET /hang failed after Nms: timeout',
+      'GET /down failed after Nms: ECONNREFUSED',
+    ])
+  })
+
+  it('maps each unusable answer onto its typed error and message', () => {
+    const r = (status: number, notJson = false, headers = {}) => ({ status, headers, body: notJson ? undefined : { error: { code: 'X' } }, notJson })
+    const seen = (e: any) => [e.code, e.message, e.upstreamStatus, e.upstreamCode]
+    expect(seen(unexpectedAnswer(r(429, false, { 'retry-after': '7' }), 'login'))).to.deep.equal(['ERR_DINTERO_RATE_LIMITED', 'Dintero login call was rate limited', 429, 'X'])
+    expect((unexpectedAnswer(r(429), 'login') as RateLimitedError).retryAfter).to.equal(undefined)
+    for (const status of [502, 503, 504]) {
+      expect(seen(unexpectedAnswer(r(status), 'login'))).to.deep.equal(['ERR_DINTERO_UNAVAILABLE', `Dintero login call answered ${status}`, status, 'X'])
+    }
+    for (const status of [200, 201, 299]) {
+      expect(seen(unexpectedAnswer(r(status, true), 'refresh'))).to.deep.equal(['ERR_DINTERO_UPSTREAM', 'Dintero refresh call answered with a body that is not JSON', status, undefined])
+    }
+    for (const [status, notJson] of [[199, true], [300, true], [500, true], [500, false], [200, false], [501, false]] as const) {
+      expect(seen(unexpectedAnswer(r(status, notJson), 'refresh'))).to.deep.equal(['ERR_DINTERO_UPSTREAM', `Dintero refresh call answered ${status} unexpectedly`, status, notJson ? undefined : 'X'])
+    }
+  })
+
+  it('reaches an IPv6 loopback address given in brackets', async () => {
+    const server = http.createServer((_req, res) => res.end('{"v6":true}'))
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '::1', r))
+    const c = client(`http://[::1]:${(server.address() as AddressInfo).port}`)
+    expect((await c.send({ what: 'test', method: 'GET', path: '/' })).body).to.deep.equal({ v6: true })
+    c.close()
+  })
+
+  it('keeps a socket for the next call under a Keep-Alive hint of several seconds (timeout=10)', async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    server.keepAliveTimeout = 10_000 // announced as Keep-Alive: timeout=10
+    let connections = 0
+    server.on('connection', () => (connections += 1))
+    const c = client(url)
+    const first = await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(first.headers['keep-alive']).to.equal('timeout=10')
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(connections).to.equal(1)
+    c.close()
+  })
+
+  it('speaks TLS to an https baseUrl and refuses a certificate it cannot verify, before sending anything', async () => {
+    // A self-signed certificate for 127.0.0.1 (valid until 2126), made for this test only.
+    const tls = {
+      key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg20uR25My+YOUz43d
+6bICs1n6TGinybAys7iVwitIrcehRANCAARbf2kq8Z+cwVqAaZ30mVx3U09s/1xI
+26gDW4PN9TKcpH5D/I7RwvInH+TIU3dOSre6KkJ8HYOtR418F1+QrMM5
+-----END PRIVATE KEY-----`,
+      cert: `-----BEGIN CERTIFICATE-----
+MIIBkTCCATagAwIBAgIUb3AYW7qHTiC2GS2+qxs6B7ffxeAwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjAxMTkzOFoYDzIxMjYxMTA4
+MDExOTM4WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARbf2kq8Z+cwVqAaZ30mVx3U09s/1xI26gDW4PN9TKcpH5D/I7RwvIn
+H+TIU3dOSre6KkJ8HYOtR418F1+QrMM5o2QwYjAdBgNVHQ4EFgQU9HytqM0J2nNd
+nRJMVLmzsbrtSLkwHwYDVR0jBBgwFoAU9HytqM0J2nNdnRJMVLmzsbrtSLkwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0kAMEYC
+IQCSEF80E3GbSGHO8/XLM3gb/6E7HA5FT33/Q+lX44JgVAIhAOGnrGt5IPVU35cF
+ZumfCStHZGAqJAL1jCeyanEoQXzV
+-----END CERTIFICATE-----`,
+    }
+    let requests = 0
+    const server = https.createServer(tls, (_req, res) => {
+      requests += 1
+      res.end('{}')
+    })
+    servers.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const c = client(`https://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    const err = await rejection(c.send({ what: 'test', method: 'POST', path: '/', body: { password: 'x' } }))
+    expect(err.code).to.equal('ERR_DINTERO_UNAVAILABLE')
+    expect(err.message).to.equal('Dintero test call failed: DEPTH_ZERO_SELF_SIGNED_CERT')
+    expect(requests).to.equal(0)
+    c.close()
+  })
+
+  it('reads an answer without a Keep-Alive header (connection: close)', async () => {
+    const { url } = await start((_req, res) => {
+      res.shouldKeepAlive = false
+      res.end('{"closed":true}')
+    })
+    const c = client(url)
+    const res = await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(res.headers['keep-alive']).to.equal(undefined)
+    expect(res.body).to.deep.equal({ closed: true })
+    c.close()
+  })
+
+  it('close() closes the idle keep-alive sockets', async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    const closed = new Promise<void>((resolve) => server.on('connection', (socket) => socket.on('close', () => resolve())))
+    const c = client(url)
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    c.close()
+    await closed
+  })
+
+  it('reads Retry-After only as whole seconds or a date, relative to now', () => {
+    expect(retryAfterSeconds({ 'retry-after': ' 12 ' })).to.equal(12)
+    expect(retryAfterSeconds({ 'retry-after': '   ' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': '12abc' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': 'abc12' })).to.equal(undefined)
+    expect(retryAfterSeconds({ 'retry-after': new Date(120_000).toUTCString() }, 60_000)).to.equal(60)
+    expect(retryAfterSeconds({ 'retry-after': new Date(0).toUTCString() }, 60_000)).to.equal(0)
+  })
+
+  it("keeps at most 100 characters of Dintero's error code", () => {
+    expect(upstreamErrorCode({ error: { code: 'c'.repeat(300) } })).to.equal('c'.repeat(100))
+    expect(upstreamErrorCode({ error: { code: 7 } })).to.equal(undefined)
+    expect(upstreamErrorCode(undefined)).to.equal(undefined)
   })
 })
