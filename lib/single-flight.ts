@@ -15,14 +15,18 @@ export class SingleFlight<T> {
   run(key: string, call: () => Promise<T>): Promise<T> {
     const running = this._inflight.get(key)
     if (running) return running
+    // A call that throws before its first await settles `started` at once: its `finally` has run
+    // already, so storing it then would keep the failure for every later caller of this key.
+    let settled = false
     const started = (async () => {
       try {
         return await call()
       } finally {
+        settled = true
         this._inflight.delete(key)
       }
     })()
-    this._inflight.set(key, started)
+    if (!settled) this._inflight.set(key, started)
     return started
   }
 

@@ -47,4 +47,16 @@ describe('SingleFlight', () => {
     expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'rejected'])
     expect(calls).to.equal(1)
   })
+
+  it('never caches a call that throws before it awaits (a synchronous throw, not a rejection)', async () => {
+    const flight = new SingleFlight<number>()
+    const sync = (() => {
+      throw new Error('thrown at once')
+    }) as unknown as () => Promise<number>
+    const failed = await flight.run('k', sync).catch((e: Error) => e.message)
+    expect(failed).to.equal('thrown at once')
+    expect(flight.size).to.equal(0)
+    expect(flight.current('k')).to.equal(undefined)
+    expect(await flight.run('k', async () => 3)).to.equal(3)
+  })
 })
