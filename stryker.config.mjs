@@ -85,7 +85,9 @@ export const baseConfig = {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: `${reportDir}/index.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },
-  tempDirName: '.stryker-tmp',
+  // One sandbox folder per report folder, so the parts of a split run (or the security tier's run)
+  // can run side by side without one cleaning up the other's sandbox.
+  tempDirName: `.stryker-tmp-${reportDir.replace(/^reports\//, '')}`,
   cleanTempDir: true,
   thresholds: { high: 90, low: 85, break: null },
 }
