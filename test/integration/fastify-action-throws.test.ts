@@ -68,7 +68,7 @@ describe('Fastify: a Passport action that throws', function () {
   it('a callback that throws on its error branch too: logged, and no unhandled rejection ends the process', async () => {
     const url = await start((passport) =>
       passport.authenticate('dintero', ((_request: unknown, _reply: unknown, err: unknown) => {
-        throw err ?? new Error('callback threw after success')
+        throw err instanceof Error ? err : new Error('callback threw after success')
       }) as never),
     )
     const unhandled: unknown[] = []
