@@ -277,7 +277,17 @@ export class DinteroPasswordStrategy<TRequest = Request> extends Strategy {
         // The action itself threw (the application's own authenticate callback, say): hand it to
         // Express rather than let it become an unhandled rejection that ends the process.
         log('a Passport action threw')
-        if (typeof req.next === 'function') req.next(thrown)
+        if (typeof req.next === 'function') {
+          req.next(thrown)
+          return
+        }
+        // No Express `next` (Fastify via @fastify/passport): Passport's error action is the only way
+        // left to end the request; without it the request would hang. It may throw again: logged.
+        try {
+          this.error(thrown as Error)
+        } catch {
+          log('the Passport error action threw too')
+        }
       })
   }
 
