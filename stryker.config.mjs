@@ -80,6 +80,8 @@ export const baseConfig = {
   testRunnerNodeArgs: ['--import', 'tsx'],
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 10000,
+  // The dry run takes 2 minutes on a quiet machine and passed Stryker's default 5 on a loaded one.
+  dryRunTimeoutMinutes: 20,
   incremental: process.env.MUTATION_INCREMENTAL !== 'false',
   incrementalFile: `${reportDir}/incremental.json`,
   reporters: ['html', 'json', 'clear-text', 'progress'],
