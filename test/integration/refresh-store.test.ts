@@ -172,7 +172,10 @@ describe('refreshTokens: the store changed since the request loaded the session 
   })
 
   it('refused, and newer tokens come later than the strategy timeout: signed out (the wait is at most the timeout)', async () => {
-    const { a, b } = await instances({ timeoutB: 150 })
+    // 500 ms: B's own upstream calls must finish within it (150 ms was tight on a loaded machine); the
+    // other instance's answer comes after 1.5 s, still under the 2 s wait cap, so a wait that ignored
+    // the timeout would take A's new tokens and answer 200.
+    const { a, b } = await instances({ timeoutB: 500 })
     const first = await signIn(a, DUE)
     emu.fault('refresh', { answerDelayMs: 1500, times: 1 })
     const pageA = a.get('/me')
