@@ -288,6 +288,32 @@ describe('HttpClient', () => {
       expect(await reuses('timeout=10', 4_000)).to.equal(false)
     })
 
+    it('of two pooled sockets, skips the one past its limit and takes the other, still alive', async () => {
+      // The newer socket (at the back of the agent's 'lifo' list) announced timeout=2 (1 s), the older
+      // one timeout=5 (4 s). After 1 s the newer one is stale: the call must go out on the older one.
+      const { url, server } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          const short = req.url === '/short'
+          setTimeout(() => {
+            res.writeHead(200, { connection: 'keep-alive', 'keep-alive': short ? 'timeout=2' : 'timeout=5' })
+            res.end('{}')
+          }, short ? 50 : 0)
+        })
+      })
+      let connections = 0
+      server.on('connection', () => (connections += 1))
+      let now = 1_000_000
+      const c = new HttpClient({ baseUrl: url, timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => now })
+      await Promise.all([c.send({ what: 'test', method: 'POST', path: '/long', body: {} }), c.send({ what: 'test', method: 'POST', path: '/short', body: {} })])
+      expect(connections).to.equal(2)
+      now += 1_000
+      const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      expect(res.status).to.equal(200)
+      expect(connections).to.equal(2)
+      c.close()
+    })
+
     it('reads only a parameter named timeout, not one whose name ends in it', async () => {
       // Node's agent reads "idle-timeout=1" as no hint too; read as timeout=1 it would allow no idling at all.
       expect(await reuses('idle-timeout=1', 3_999)).to.equal(true)
