@@ -228,6 +228,44 @@ describe('HttpClient', () => {
       c.close()
     })
 
+    it('never sends a GET again after an error other than a reset on a reused socket', async () => {
+      const { url } = await start((_req, res) => res.end('{"ok":true}'))
+      const c = client(url)
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      const stop = failNextReusedSocket('EHOSTUNREACH')
+      let err
+      try {
+        err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      } finally {
+        stop()
+      }
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      // Resent, it would have been answered.
+      expect(err.message).to.equal('Dintero test call failed: EHOSTUNREACH')
+      c.close()
+    })
+
+    it('never sends a GET again once its deadline has passed', async () => {
+      const { url } = await start((_req, res) => res.end('{"ok":true}'))
+      let now = 1_000_000
+      const c = new HttpClient({ baseUrl: url, timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => now })
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      // The reset comes exactly at the deadline (on the client's clock).
+      const stop = failNextReusedSocket('ECONNRESET')
+      const onStart = () => (now += 2000)
+      diagnostics.subscribe('http.client.request.start', onStart)
+      let err
+      try {
+        err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      } finally {
+        stop()
+        diagnostics.unsubscribe('http.client.request.start', onStart)
+      }
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(err.message).to.equal('Dintero test call failed: connection error')
+      c.close()
+    })
+
     it('never sends a GET again when its connection was new: a server that drops it has not closed an idle socket', async () => {
       let n = 0
       const { url, seen } = await start((req, res) => {
@@ -311,6 +349,21 @@ describe('HttpClient', () => {
       const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
       expect(res.status).to.equal(200)
       expect(connections).to.equal(2)
+      c.close()
+    })
+
+    it('never hands one pooled socket to two calls at once', async () => {
+      const { url, server } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => setTimeout(() => res.end(JSON.stringify(req.url)), 20))
+      })
+      let connections = 0
+      server.on('connection', () => (connections += 1))
+      const c = client(url)
+      await c.send({ what: 'test', method: 'POST', path: '/first', body: {} })
+      const [a, b] = await Promise.all([c.send({ what: 'test', method: 'POST', path: '/a', body: {} }), c.send({ what: 'test', method: 'POST', path: '/b', body: {} })])
+      expect([a.body, b.body]).to.deep.equal(['/a', '/b'])
+      expect(connections).to.equal(2) // the pooled one, and one more
       c.close()
     })
 
@@ -603,6 +656,28 @@ describe('HttpClient', () => {
       'GET /hang failed after Nms: timeout',
       'GET /down failed after Nms: ECONNREFUSED',
     ])
+  })
+
+  it('logs the time a call took on its clock', async () => {
+    const { url } = await start((_req, res) => res.end('{}'))
+    const closed = await start(() => {})
+    await new Promise<void>((r) => closed.server.close(() => r()))
+    const options = { timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => 1_000_000 }
+    const logs = captureDebugLogs()
+    try {
+      const c = new HttpClient({ ...options, baseUrl: url })
+      await c.send({ what: 'test', method: 'GET', path: '/ok' })
+      c.close()
+      await rejection(new HttpClient({ ...options, baseUrl: closed.url }).send({ what: 'test', method: 'GET', path: '/down' }))
+    } finally {
+      logs.stop()
+    }
+    const lines = logs.lines
+      .map((line) => stripVTControlCharacters(line))
+      .filter((line) => line.includes('passport-dintero:http '))
+      .map((line) => line.replace(/^.*?passport-dintero:http /, '').replace(/ \+\d+m?s$/, ''))
+    // The clock stood still: 0 ms.
+    expect(lines).to.deep.equal(['GET /ok -> 200 in 0ms', 'GET /down failed after 0ms: ECONNREFUSED'])
   })
 
   it('maps each unusable answer onto its typed error and message', () => {
