@@ -36,6 +36,11 @@ export interface HttpClientOptions {
   timeout: number
   maxResponseBytes: number
   headers: Record<string, string>
+  /**
+   * The clock of deadlines and idle sockets, in milliseconds; `performance.now` by default. A test's
+   * clock that moves while no timer fires stands in for a blocked event loop.
+   */
+  now?: () => number
 }
 
 const log = logger('http')
@@ -58,8 +63,10 @@ export class HttpClient {
   /** When each pooled socket became idle, and how long it may idle (a server's `Keep-Alive` hint), in ms. */
   private readonly _idleSince = new WeakMap<Socket, number>()
   private readonly _idleLimit = new WeakMap<Socket, number>()
+  private readonly _now: () => number
 
   constructor(private readonly _options: HttpClientOptions) {
+    this._now = _options.now ?? (() => performance.now())
     const origin = new URL(_options.baseUrl)
     const secure = origin.protocol === 'https:'
     // Stale keep-alive sockets are avoided rather than retried: the agent's `timeout` is the idle
@@ -69,7 +76,7 @@ export class HttpClient {
     // happens is retried only for a GET (see send()).
     const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT, scheduling: 'lifo' as const }
     this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
-    this._agent.on('free', (socket: Socket) => this._idleSince.set(socket, performance.now()))
+    this._agent.on('free', (socket: Socket) => this._idleSince.set(socket, this._now()))
     // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
     const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname
     this._target = { protocol: origin.protocol, hostname, port: origin.port, agent: this._agent }
@@ -78,7 +85,7 @@ export class HttpClient {
   /** Sends one request; resolves with any HTTP answer except a redirect, rejects with a {@link DinteroError}. */
   async send(req: JsonRequest): Promise<JsonResponse> {
     this._dropStaleSockets()
-    const started = performance.now()
+    const started = this._now()
     const deadline = started + this._options.timeout
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body))
     const headers: Record<string, string> = { ...this._options.headers, accept: 'application/json', ...req.headers }
@@ -94,17 +101,17 @@ export class HttpClient {
         // dropped. Only a GET (the key set: nothing is spent by reading it) is sent again, once; a POST
         // carries a password, a code or a refresh token, and resending it could count a wrong password
         // or code twice or spend a rotating refresh token twice.
-        if (err instanceof ReusedSocketReset && req.method === 'GET' && performance.now() < deadline) {
+        if (err instanceof ReusedSocketReset && req.method === 'GET' && this._now() < deadline) {
           return this._once(req, headers, payload, deadline)
         }
         throw err
       })
     } catch (err) {
-      if (log.enabled) log('%s %s failed after %dms: %s', req.method, req.path, Math.round(performance.now() - started), errorName(err))
+      if (log.enabled) log('%s %s failed after %dms: %s', req.method, req.path, Math.round(this._now() - started), errorName(err))
       throw toDinteroError(err, req.what, this._options.timeout)
     }
     // Checked first: this runs on every call, and formatting costs even when nothing is printed.
-    if (log.enabled) log('%s %s -> %d in %dms', req.method, req.path, res.status, Math.round(performance.now() - started))
+    if (log.enabled) log('%s %s -> %d in %dms', req.method, req.path, res.status, Math.round(this._now() - started))
     if (res.status >= 300 && res.status < 400) {
       throw new UpstreamError(`Dintero ${req.what} call answered with a redirect (${res.status}), which is never followed`, {
         upstreamStatus: res.status,
@@ -122,7 +129,7 @@ export class HttpClient {
    * are moved to the front (sockets with different idle limits need not go stale oldest first).
    */
   private _dropStaleSockets(): void {
-    const now = performance.now()
+    const now = this._now()
     for (const sockets of Object.values(this._agent.freeSockets)) {
       if (!sockets) continue
       for (const socket of sockets) {
@@ -148,7 +155,7 @@ export class HttpClient {
     return new Promise<JsonResponse>((resolve, reject) => {
       // http.request over an https.Agent speaks TLS: https.request differs only in its default agent.
       const r = http.request({ ...this._target, method: req.method, path: req.path, headers })
-      const remaining = Math.max(1, deadline - performance.now())
+      const remaining = Math.max(1, deadline - this._now())
       // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
       const finish = (err: Error | undefined, value?: JsonResponse) => {
         clearTimeout(timer)

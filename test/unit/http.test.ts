@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import diagnostics from 'node:diagnostics_channel'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -170,6 +171,226 @@ describe('HttpClient', () => {
       expect(seen).to.have.length(3)
       c.close()
     })
+  })
+
+  describe('a reset before any answer: resent only for a GET on a reused socket', () => {
+    /**
+     * Fails the socket of the next request that goes out on a reused keep-alive socket with `code`, as
+     * the kernel reports a write to a connection the server has closed, before any answer (the request
+     * itself is already written: it reaches the server).
+     */
+    function failNextReusedSocket(code: string): () => void {
+      let armed = true
+      const onStart = (message: unknown) => {
+        const { request } = message as { request: http.ClientRequest }
+        if (!armed || !request.reusedSocket) return
+        armed = false
+        request.socket?.destroy(Object.assign(new Error(`write ${code}`), { code }))
+      }
+      diagnostics.subscribe('http.client.request.start', onStart)
+      return () => diagnostics.unsubscribe('http.client.request.start', onStart)
+    }
+
+    it('sends a GET once more after EPIPE on a reused socket', async () => {
+      const { url, seen } = await start((_req, res) => res.end('{"ok":true}'))
+      const c = client(url)
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      const stop = failNextReusedSocket('EPIPE')
+      try {
+        const res = await c.send({ what: 'test', method: 'GET', path: '/' })
+        expect(res.body).to.deep.equal({ ok: true })
+      } finally {
+        stop()
+      }
+      // The first call; the second, which left before its socket failed; and its resend.
+      expect(seen).to.have.length(3)
+      c.close()
+    })
+
+    it('never sends a POST again after EPIPE on a reused socket', async () => {
+      const { url } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => res.end('{"ok":true}'))
+      })
+      const c = client(url)
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      const stop = failNextReusedSocket('EPIPE')
+      let err
+      try {
+        err = await rejection(c.send({ what: 'test', method: 'POST', path: '/', body: { secret: 'x' } }))
+      } finally {
+        stop()
+      }
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      // A reset on a reused socket is reported without its code, as for ECONNRESET.
+      // Resent, it would have been answered.
+      expect(err.message).to.equal('Dintero test call failed: connection error')
+      c.close()
+    })
+
+    it('never sends a GET again after an error other than a reset on a reused socket', async () => {
+      const { url } = await start((_req, res) => res.end('{"ok":true}'))
+      const c = client(url)
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      const stop = failNextReusedSocket('EHOSTUNREACH')
+      let err
+      try {
+        err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      } finally {
+        stop()
+      }
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      // Resent, it would have been answered.
+      expect(err.message).to.equal('Dintero test call failed: EHOSTUNREACH')
+      c.close()
+    })
+
+    it('never sends a GET again once its deadline has passed', async () => {
+      const { url } = await start((_req, res) => res.end('{"ok":true}'))
+      let now = 1_000_000
+      const c = new HttpClient({ baseUrl: url, timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => now })
+      await c.send({ what: 'test', method: 'GET', path: '/' })
+      // The reset comes exactly at the deadline (on the client's clock).
+      const stop = failNextReusedSocket('ECONNRESET')
+      const onStart = () => (now += 2000)
+      diagnostics.subscribe('http.client.request.start', onStart)
+      let err
+      try {
+        err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      } finally {
+        stop()
+        diagnostics.unsubscribe('http.client.request.start', onStart)
+      }
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(err.message).to.equal('Dintero test call failed: connection error')
+      c.close()
+    })
+
+    it('never sends a GET again when its connection was new: a server that drops it has not closed an idle socket', async () => {
+      let n = 0
+      const { url, seen } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          n += 1
+          if (n === 1) res.socket?.destroy()
+          else res.end('{"ok":true}')
+        })
+      })
+      const c = client(url)
+      const err = await rejection(c.send({ what: 'test', method: 'GET', path: '/' }))
+      expect(err).to.be.instanceOf(UpstreamUnavailableError)
+      expect(err.message).to.equal('Dintero test call failed: ECONNRESET')
+      expect(seen).to.have.length(1)
+      c.close()
+    })
+  })
+
+  describe('idle keep-alive sockets, on a clock that moves while no timer fires (a blocked event loop)', () => {
+    /**
+     * Whether a second call, `idle` ms on the client's clock after the first, goes out on the first
+     * one's connection; the server answers with `keepAlive` as its Keep-Alive header (none if undefined).
+     */
+    async function reuses(keepAlive: string | undefined, idle: number): Promise<boolean> {
+      const { url, server } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          res.writeHead(200, { connection: 'keep-alive', ...(keepAlive === undefined ? {} : { 'keep-alive': keepAlive }) })
+          res.end('{}')
+        })
+      })
+      let connections = 0
+      server.on('connection', () => (connections += 1))
+      let now = 1_000_000
+      const c = new HttpClient({ baseUrl: url, timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => now })
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      now += idle
+      await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      c.close()
+      return connections === 1
+    }
+
+    it('keeps a socket without a Keep-Alive hint for 4 s, not a moment longer', async () => {
+      expect(await reuses(undefined, 3_999)).to.equal(true)
+      expect(await reuses(undefined, 4_000)).to.equal(false)
+    })
+
+    it("keeps a socket a second less than the server's Keep-Alive timeout", async () => {
+      expect(await reuses('timeout=2', 999)).to.equal(true)
+      expect(await reuses('timeout=2', 1_000)).to.equal(false)
+      expect(await reuses('max=100, Timeout=3', 1_999)).to.equal(true)
+      expect(await reuses('max=100, Timeout=3', 2_000)).to.equal(false)
+    })
+
+    it('keeps a socket at most 4 s under a longer Keep-Alive timeout', async () => {
+      expect(await reuses('timeout=10', 3_999)).to.equal(true)
+      expect(await reuses('timeout=10', 4_000)).to.equal(false)
+    })
+
+    it('of two pooled sockets, skips the one past its limit and takes the other, still alive', async () => {
+      // The newer socket (at the back of the agent's 'lifo' list) announced timeout=2 (1 s), the older
+      // one timeout=5 (4 s). After 1 s the newer one is stale: the call must go out on the older one.
+      const { url, server } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => {
+          const short = req.url === '/short'
+          setTimeout(() => {
+            res.writeHead(200, { connection: 'keep-alive', 'keep-alive': short ? 'timeout=2' : 'timeout=5' })
+            res.end('{}')
+          }, short ? 50 : 0)
+        })
+      })
+      let connections = 0
+      server.on('connection', () => (connections += 1))
+      let now = 1_000_000
+      const c = new HttpClient({ baseUrl: url, timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => now })
+      await Promise.all([c.send({ what: 'test', method: 'POST', path: '/long', body: {} }), c.send({ what: 'test', method: 'POST', path: '/short', body: {} })])
+      expect(connections).to.equal(2)
+      now += 1_000
+      const res = await c.send({ what: 'test', method: 'POST', path: '/', body: {} })
+      expect(res.status).to.equal(200)
+      expect(connections).to.equal(2)
+      c.close()
+    })
+
+    it('never hands one pooled socket to two calls at once', async () => {
+      const { url, server } = await start((req, res) => {
+        req.resume()
+        req.on('end', () => setTimeout(() => res.end(JSON.stringify(req.url)), 20))
+      })
+      let connections = 0
+      server.on('connection', () => (connections += 1))
+      const c = client(url)
+      await c.send({ what: 'test', method: 'POST', path: '/first', body: {} })
+      const [a, b] = await Promise.all([c.send({ what: 'test', method: 'POST', path: '/a', body: {} }), c.send({ what: 'test', method: 'POST', path: '/b', body: {} })])
+      expect([a.body, b.body]).to.deep.equal(['/a', '/b'])
+      expect(connections).to.equal(2) // the pooled one, and one more
+      c.close()
+    })
+
+    it('reads only a parameter named timeout, not one whose name ends in it', async () => {
+      // Node's agent reads "idle-timeout=1" as no hint too; read as timeout=1 it would allow no idling at all.
+      expect(await reuses('idle-timeout=1', 3_999)).to.equal(true)
+      expect(await reuses('max=5, idle-timeout=1', 3_999)).to.equal(true)
+    })
+  })
+
+  it('close() closes the idle sockets at once: the server sees the connection close, and the next call opens a new one', async () => {
+    const { url, server } = await start((_req, res) => res.end('{}'))
+    let connections = 0
+    const firstClosed = new Promise<void>((resolve) =>
+      server.on('connection', (socket) => {
+        connections += 1
+        if (connections === 1) socket.on('close', () => resolve())
+      }),
+    )
+    const c = client(url)
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    c.close()
+    // Sent before any idle timer could close the first socket: it must not go out on it.
+    await c.send({ what: 'test', method: 'GET', path: '/' })
+    expect(connections).to.equal(2)
+    await firstClosed
+    c.close()
   })
 
   it("closes an idle socket before the server's announced Keep-Alive timeout, so it never reuses one the server is closing", async () => {
@@ -435,6 +656,28 @@ describe('HttpClient', () => {
       'GET /hang failed after Nms: timeout',
       'GET /down failed after Nms: ECONNREFUSED',
     ])
+  })
+
+  it('logs the time a call took on its clock', async () => {
+    const { url } = await start((_req, res) => res.end('{}'))
+    const closed = await start(() => {})
+    await new Promise<void>((r) => closed.server.close(() => r()))
+    const options = { timeout: 2000, maxResponseBytes: 1024, headers: {}, now: () => 1_000_000 }
+    const logs = captureDebugLogs()
+    try {
+      const c = new HttpClient({ ...options, baseUrl: url })
+      await c.send({ what: 'test', method: 'GET', path: '/ok' })
+      c.close()
+      await rejection(new HttpClient({ ...options, baseUrl: closed.url }).send({ what: 'test', method: 'GET', path: '/down' }))
+    } finally {
+      logs.stop()
+    }
+    const lines = logs.lines
+      .map((line) => stripVTControlCharacters(line))
+      .filter((line) => line.includes('passport-dintero:http '))
+      .map((line) => line.replace(/^.*?passport-dintero:http /, '').replace(/ \+\d+m?s$/, ''))
+    // The clock stood still: 0 ms.
+    expect(lines).to.deep.equal(['GET /ok -> 200 in 0ms', 'GET /down failed after 0ms: ECONNREFUSED'])
   })
 
   it('maps each unusable answer onto its typed error and message', () => {
