@@ -308,7 +308,7 @@ describe('strategy.createCustomer: the fields sent, and input that is not a cust
 
   it('names the field of a name that is not a string, with the names message, before calling Dintero', async () => {
     for (const [field, value] of [['firstName', 42], ['lastName', { a: 1 }], ['firstName', ['Nina']]] as const) {
-      expect(await strategy().createCustomer({ username: 'n@example.no', password: 'long-enough', [field]: value } as never)).to.deep.equal({
+      expect(await strategy().createCustomer({ username: 'n@example.no', password: 'long-enough', [field]: value })).to.deep.equal({
         created: false,
         reason: 'invalid',
         message: 'Names must be at most 100 characters, without line breaks',
