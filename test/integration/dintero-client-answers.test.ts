@@ -6,11 +6,14 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
-import { DinteroClient, INVALID_CREDENTIALS_MESSAGE } from '../../lib/dintero-client.js'
+import { DinteroClient } from '../../lib/dintero-client.js'
 import { resolveOptions } from '../../lib/options.js'
 import type { DinteroEmulator } from '../../lib/testing/index.js'
 import { KARI, OLA, strategyOptions, useEmulator } from '../support/emulator.js'
 import { rejection } from '../support/rejection.js'
+import { captureDebugLogs } from '../support/secrets.js'
+
+const INVALID_CREDENTIALS_MESSAGE = 'Wrong email, phone number or password'
 
 const kari = { ident: { type: 'email' as const, value: KARI.email }, password: KARI.password }
 const ola = { ident: { type: 'email' as const, value: OLA.email }, password: OLA.password }
@@ -26,8 +29,9 @@ interface Recorded {
 }
 
 /** A proxy on loopback in front of the emulator that records each request's method, path, headers and JSON body. */
-async function startRecorder(target: string): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
+async function startRecorder(target: string): Promise<{ url: string; requests: Recorded[]; open: Set<unknown>; close(): Promise<void> }> {
   const requests: Recorded[] = []
+  const open = new Set<unknown>()
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -41,10 +45,15 @@ async function startRecorder(target: string): Promise<{ url: string; requests: R
       up.end(raw)
     })
   })
+  server.on('connection', (socket) => {
+    open.add(socket)
+    socket.on('close', () => open.delete(socket))
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    open,
     close: () => new Promise((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())
@@ -103,6 +112,21 @@ describe('DinteroClient: what each call sends', () => {
     }
   })
 
+  it('close() closes the keep-alive connections it left open', async () => {
+    const rec = await startRecorder(emu.baseUrl)
+    const client = new DinteroClient(resolveOptions(strategyOptions(emu, { baseUrl: rec.url, audience: emu.audience })))
+    try {
+      await client.login(kari)
+      expect(rec.open.size).to.be.above(0)
+      client.close()
+      // A condition, not a time: the sockets close as soon as the client lets go of them.
+      for (let i = 0; i < 100 && rec.open.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(rec.open.size).to.equal(0)
+    } finally {
+      await rec.close()
+    }
+  })
+
   it("sends the strategy's userType with the customer's credentials", async () => {
     const rec = await startRecorder(emu.baseUrl)
     const client = new DinteroClient(resolveOptions(strategyOptions(emu, { baseUrl: rec.url, audience: emu.audience, userType: 'company' })))
@@ -154,6 +178,44 @@ describe('DinteroClient: every answer mapped', () => {
     expect(seen(await rejection(client.refresh(tokens.refreshToken!))).message).to.equal('Dintero refresh call answered 404 unexpectedly')
   })
 
+  it('a redirect names the call that got it, word for word', async () => {
+    const tokens = await client.login(kari)
+    const calls: Array<[Parameters<DinteroEmulator['fault']>[0], string, () => Promise<unknown>]> = [
+      ['login', 'login', () => client.login(kari)],
+      ['mfa_login', 'mfa login', () => client.mfaLogin(ola)],
+      ['mfa_challenge', 'mfa challenge', () => client.mfaChallenge('t')],
+      ['mfa_token', 'mfa code', () => client.mfaGrant('t', 'o', '123456')],
+      ['refresh', 'refresh', () => client.refresh(tokens.refreshToken!)],
+      ['revoke', 'revoke', () => client.revoke(tokens.refreshToken!)],
+      ['change_password', 'password reset', () => client.requestPasswordReset(KARI.email)],
+      ['create_customer', 'create customer', () => client.createCustomer({ email: 'u@example.no', type: 'customer' })],
+      ['keys', 'signing keys', () => client.keys()],
+      ['client_token', 'client token', () => new DinteroClient(resolveOptions(strategyOptions(emu))).keys()],
+    ]
+    for (const [endpoint, what, call] of calls) {
+      emu.fault(endpoint, { status: 302, redirectTo: 'http://127.0.0.1:9/elsewhere', times: 1 })
+      expect(seen(await rejection(call())), endpoint).to.include({
+        name: 'UpstreamError',
+        message: `Dintero ${what} call answered with a redirect (302), which is never followed`,
+      })
+    }
+  })
+
+  it('the key-set call and the probe are GETs (logged as such)', async () => {
+    await client.keys()
+    const capture = captureDebugLogs()
+    try {
+      await client.keys()
+      emu.fault('login', { status: 401, times: 1 })
+      await rejection(client.login(kari))
+    } finally {
+      capture.stop()
+    }
+    const keys = capture.lines.filter((line) => line.includes('/auth/keys'))
+    expect(keys).to.have.length(2)
+    for (const line of keys) expect(line).to.match(new RegExp(`passport-dintero:http GET /v1/accounts/${emu.accountId}/auth/keys -> 200 in \\d+ms`))
+  })
+
   it('the client token: refused credentials (400/401/403) name the options to check; other answers are upstream errors', async () => {
     for (const status of [400, 401, 403]) {
       emu.fault('client_token', { status, times: 1 })
@@ -177,8 +239,12 @@ describe('DinteroClient: every answer mapped', () => {
   it('tokens: a 200 that is not a JSON object, or has no access_token, is an upstream error; token_type defaults to Bearer', async () => {
     emu.fault('login', { nonJson: true, times: 1 })
     expect(seen(await rejection(client.login(kari))).message).to.equal('Dintero login call answered with a body that is not JSON')
-    emu.fault('login', { status: 200, body: 'null', times: 1 })
-    expect(seen(await rejection(client.login(kari))).message).to.equal('Dintero login call answered with a body that is not JSON')
+    for (const body of ['null', '"a-string"', '42', 'true']) {
+      emu.fault('login', { status: 200, body, times: 1 })
+      expect(seen(await rejection(client.login(kari))).message, body).to.equal('Dintero login call answered with a body that is not JSON')
+    }
+    emu.fault('mfa_token', { nonJson: true, times: 1 })
+    expect(seen(await rejection(client.mfaGrant('t', 'o', '123456'))).message).to.equal('Dintero mfa code call answered with a body that is not JSON')
     for (const body of [{ access_token: '' }, { access_token: 42 }, {}]) {
       emu.fault('refresh', { status: 200, body, times: 1 })
       expect(seen(await rejection(client.refresh('r')))).to.deep.equal(upstream('Dintero refresh call answered 200 without an access_token', 200))
@@ -213,6 +279,8 @@ describe('DinteroClient: every answer mapped', () => {
       emu.fault('mfa_login', { status: 200, body, times: 1 })
       expect(seen(await rejection(client.mfaLogin(ola)))).to.deep.equal(upstream('Dintero mfa login call answered 200 without an mfa_token', 200))
     }
+    emu.fault('mfa_login', { nonJson: true, times: 1 })
+    expect(seen(await rejection(client.mfaLogin(ola))).message).to.equal('Dintero mfa login call answered 200 without an mfa_token')
     emu.fault('mfa_login', { status: 200, body: { mfa_token: 'm1', oob_channel: 7 }, times: 1 })
     expect(await client.mfaLogin(ola)).to.deep.equal({ mfaToken: 'm1', channel: undefined })
     emu.fault('mfa_login', { status: 200, body: { mfa_token: 'm2', oob_channel: 'sms' }, times: 1 })
@@ -233,7 +301,7 @@ describe('DinteroClient: every answer mapped', () => {
     }
     emu.fault('mfa_challenge', { status: 400, times: 1 })
     expect(seen(await rejection(client.mfaChallenge('t'))).message).to.equal('Dintero mfa challenge call answered 400 unexpectedly')
-    for (const body of [{}, { oob_code: '' }, { oob_code: 1 }]) {
+    for (const body of [{}, { oob_code: '' }, { oob_code: 1 }, '<html>']) {
       emu.fault('mfa_challenge', { status: 200, body, times: 1 })
       expect(seen(await rejection(client.mfaChallenge('t')))).to.deep.equal(upstream('Dintero mfa challenge call answered 200 without an oob_code', 200))
     }
@@ -334,6 +402,10 @@ describe('DinteroClient: every answer mapped', () => {
     expect(await answer(400, { error: { code: ['duplicate'], message: { text: 'already' } } })).to.deep.equal({ kind: 'invalid', fields: [] })
     expect(await answer(400, { error: 'duplicate' })).to.deep.equal({ kind: 'invalid', fields: [] })
     expect(await answer(400, null)).to.deep.equal({ kind: 'invalid', fields: [] })
+    expect(await answer(400, {})).to.deep.equal({ kind: 'invalid', fields: [] })
+    // The words of a duplicate count at a 400 only.
+    expect(seen(await rejection(answer(500, { error: { code: 'conflict', message: 'already exists' } }))).message).to.equal('Dintero create customer call answered 500 unexpectedly')
+    expect(seen(await rejection(answer(403, { error: { code: 'duplicate' } }))).name).to.equal('ClientAuthenticationError')
     expect(await answer(400, { error: { errors: { field: 'email' } } })).to.deep.equal({ kind: 'invalid', fields: [] })
     const plain = 'a'.repeat(64)
     expect(
@@ -427,9 +499,11 @@ describe('DinteroClient: probes after a refusal, and what is never resent', () =
     emu.fault('keys', { status: 403, times: 1 })
     emu.fault('login', { status: 401, times: 1 })
     expect(seen(await rejection(client.login(kari))).name).to.equal('InvalidCredentialsError')
-    emu.fault('keys', { destroy: true, times: 1 })
+    // Every key-set request dropped (the GET's one resend on a reused socket included).
+    emu.fault('keys', { destroy: true })
     emu.fault('login', { status: 401, times: 1 })
     expect(seen(await rejection(client.login(kari))).name).to.equal('InvalidCredentialsError')
+    expect(emu.count('keys')).to.be.at.least(2)
     expect(emu.count('login')).to.equal(2)
     expect(emu.count('client_token')).to.equal(0)
   })
@@ -459,5 +533,49 @@ describe('DinteroClient: probes after a refusal, and what is never resent', () =
     })
     expect(emu.count('client_token')).to.equal(1)
     expect(emu.count('login')).to.equal(3)
+  })
+})
+
+describe('DinteroClient: the code grant keeps the spelling Dintero accepts', () => {
+  let emu: DinteroEmulator
+  useEmulator((e) => (emu = e), { mfaGrantTypes: ['mfa_oob'] })
+  // A grant type the emulator does not take as MFA is counted as a client-token request: count both.
+  const grants = () => emu.requests.filter((r) => r.path.endsWith('/auth/token')).length
+  const started = async (client: DinteroClient) => {
+    await client.keys() // the client token, fetched before counting
+    emu.resetCounts()
+  }
+
+  it('keeps the fallback spelling that Dintero took, and not one it refused', async () => {
+    const client = new DinteroClient(resolveOptions(strategyOptions(emu)))
+    try {
+      await started(client)
+      // 'mfa-oob' refused as a grant type, then 'mfa_oob' taken (the code itself is wrong): two calls.
+      expect(seen(await rejection(client.mfaGrant('t', 'o', '123456'))).name).to.not.equal('UpstreamError')
+      expect(grants()).to.equal(2)
+      // Kept: the next grant goes out once, as 'mfa_oob'.
+      await rejection(client.mfaGrant('t', 'o', '123456'))
+      expect(grants()).to.equal(3)
+    } finally {
+      client.close()
+    }
+  })
+
+  it('when both spellings are refused, the one tried first stays first', async () => {
+    const client = new DinteroClient(resolveOptions(strategyOptions(emu)))
+    try {
+      await started(client)
+      await rejection(client.mfaGrant('t', 'o', '123456')) // settles on 'mfa_oob'
+      emu.resetCounts()
+      // 'mfa_oob' refused by the fault; 'mfa-oob' is refused by this emulator anyway.
+      emu.fault('mfa_token', { status: 400, body: { error: { code: 'unsupported_grant_type' } }, times: 1 })
+      expect(seen(await rejection(client.mfaGrant('t', 'o', '123456'))).name).to.equal('UpstreamError')
+      expect(grants()).to.equal(2)
+      // Still 'mfa_oob' first: one call, not a refused 'mfa-oob' and a second one.
+      await rejection(client.mfaGrant('t', 'o', '123456'))
+      expect(grants()).to.equal(3)
+    } finally {
+      client.close()
+    }
   })
 })
