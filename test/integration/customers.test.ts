@@ -10,6 +10,7 @@ import { KARI, startEmulator, strategyOptions, useEmulator } from '../support/em
 import { startAppWith } from '../support/app.js'
 import { Browser } from '../support/browser.js'
 import { rejection } from '../support/rejection.js'
+import { captureDebugLogs } from '../support/secrets.js'
 
 const NEUTRAL = 'If there is an account for this email address, we have sent it an email with a link to choose a new password.'
 
@@ -285,5 +286,110 @@ describe('strategy.createCustomer', () => {
     expect(await rejection(strategy().createCustomer(input))).to.include({ code: 'ERR_DINTERO_UPSTREAM' })
     emu.fault('create_customer', { hang: true, times: 1 })
     expect(await rejection(strategy({ timeout: 200 }).createCustomer(input))).to.include({ code: 'ERR_DINTERO_TIMEOUT' })
+  })
+})
+
+describe('strategy.createCustomer: the fields sent, and input that is not a customer', () => {
+  let emu: DinteroEmulator
+  useEmulator((e) => (emu = e))
+  const strategy = (over: Partial<DinteroStrategyOptions> = {}) => new DinteroPasswordStrategy(strategyOptions(emu, over))
+
+  it('refuses input that is not an object with the missing-credentials message, before calling Dintero', async () => {
+    for (const input of [null, undefined, 'kari@example.no', 42]) {
+      expect(await strategy().createCustomer(input as never), String(input)).to.deep.equal({
+        created: false,
+        reason: 'invalid',
+        message: 'Missing credentials',
+        fields: ['username', 'password'],
+      })
+    }
+    expect(emu.count()).to.equal(0)
+  })
+
+  it('names the field of a name that is not a string, with the names message, before calling Dintero', async () => {
+    for (const [field, value] of [['firstName', 42], ['lastName', { a: 1 }], ['firstName', ['Nina']]] as const) {
+      expect(await strategy().createCustomer({ username: 'n@example.no', password: 'long-enough', [field]: value })).to.deep.equal({
+        created: false,
+        reason: 'invalid',
+        message: 'Names must be at most 100 characters, without line breaks',
+        fields: [field],
+      })
+    }
+    expect(emu.count()).to.equal(0)
+  })
+
+  it('sends a name of exactly 100 characters; leaves out a name that is null, empty or only spaces', async () => {
+    const long = await strategy().createCustomer({ username: 'long-name@example.no', password: 'long-enough', firstName: 'N'.repeat(100), lastName: null as never })
+    expect(long.created && long.customer).to.include({ first_name: 'N'.repeat(100) })
+    expect(long.created && long.customer).not.to.have.property('last_name')
+    const blank = await strategy().createCustomer({ username: 'blank-name@example.no', password: 'long-enough', firstName: '   ', lastName: '' })
+    expect(blank.created).to.equal(true)
+    expect(blank.created && blank.customer).not.to.have.any.keys('first_name', 'last_name')
+  })
+
+  it('sends company as given (userType company), and refuses a company that is not an object', async () => {
+    const company = { name: 'Nordmann AS', organization_number: '123456789' }
+    const created = await strategy({ userType: 'company' }).createCustomer({ username: 'boss@example.no', password: 'long-enough', company })
+    expect(created.created && created.customer).to.deep.include({ type: 'company', company })
+    for (const bad of ['Nordmann AS', null, ['Nordmann AS'], 7]) {
+      expect(await strategy({ userType: 'company' }).createCustomer({ username: 'boss2@example.no', password: 'long-enough', company: bad as never })).to.deep.equal({
+        created: false,
+        reason: 'invalid',
+        message: 'company must be an object',
+        fields: ['company'],
+      })
+    }
+    expect(emu.count('create_customer')).to.equal(1)
+  })
+})
+
+describe('customers: the debug log', () => {
+  let emu: DinteroEmulator
+  useEmulator((e) => (emu = e))
+  const strategy = () => new DinteroPasswordStrategy(strategyOptions(emu))
+
+  /** The customers namespace's lines of `run`, and how long `run` took (ms). */
+  const logged = async (run: () => Promise<unknown>) => {
+    const capture = captureDebugLogs()
+    const started = performance.now()
+    try {
+      await run()
+    } finally {
+      capture.stop()
+    }
+    const took = performance.now() - started
+    return { took, lines: capture.lines.filter((line) => line.includes('passport-dintero:customers')).map((line) => line.replace(/^.*passport-dintero:customers /, '')) }
+  }
+  /** The milliseconds a line reports: never more than the call itself took. */
+  const ms = (line: string, took: number) => {
+    const n = Number(/ (\d+)ms/.exec(line)?.[1])
+    expect(n, line).to.be.at.least(0).and.at.most(Math.ceil(took))
+  }
+
+  it('a reset: refused before calling Dintero, or passed on with its time (and no address)', async () => {
+    const s = strategy()
+    const refused = await logged(() => s.requestPasswordReset('not-an-address'))
+    expect(refused.lines).to.deep.equal(['password reset refused before calling Dintero (not an email address)'])
+    const passed = await logged(() => s.requestPasswordReset(KARI.email))
+    expect(passed.lines).to.have.length(1)
+    expect(passed.lines[0]).to.match(/^password reset passed on to Dintero in \d+ms$/)
+    ms(passed.lines[0]!, passed.took)
+  })
+
+  it('a new customer: the fields refused before calling Dintero, or how Dintero answered, with its time', async () => {
+    const s = strategy()
+    expect((await logged(() => s.createCustomer({ username: '', password: '' }))).lines).to.deep.equal([
+      'create customer refused before calling Dintero (username, password)',
+    ])
+    expect((await logged(() => s.createCustomer({ username: 'x@example.no', password: 'long-enough', firstName: 'a\nb' }))).lines).to.deep.equal([
+      'create customer refused before calling Dintero (firstName)',
+    ])
+    const created = await logged(() => s.createCustomer({ username: 'logged@example.no', password: 'long-enough' }))
+    expect(created.lines).to.have.length(1)
+    expect(created.lines[0]).to.match(/^create customer ends in created after \d+ms$/)
+    ms(created.lines[0]!, created.took)
+    expect((await logged(() => s.createCustomer({ username: 'logged@example.no', password: 'long-enough' }))).lines[0]).to.match(
+      /^create customer ends in duplicate after \d+ms$/,
+    )
   })
 })
