@@ -149,21 +149,25 @@ describe('DinteroClient: every answer mapped', () => {
     client = new DinteroClient(resolveOptions(strategyOptions(emu)))
   })
   afterEach(() => client.close())
+  /** A call to Dintero: the emulator endpoint to fault, the name its messages give it, and the call. */
+  type Call = [Parameters<DinteroEmulator['fault']>[0], string, () => Promise<unknown>]
+  /** Every call a signed-in customer's tokens allow, each with its endpoint and name. */
+  const everyCall = (tokens: { refreshToken?: string | undefined }): Call[] => [
+    ['login', 'login', () => client.login(kari)],
+    ['mfa_login', 'mfa login', () => client.mfaLogin(ola)],
+    ['mfa_challenge', 'mfa challenge', () => client.mfaChallenge('t')],
+    ['mfa_token', 'mfa code', () => client.mfaGrant('t', 'o', '123456')],
+    ['refresh', 'refresh', () => client.refresh(tokens.refreshToken!)],
+    ['revoke', 'revoke', () => client.revoke(tokens.refreshToken!)],
+    ['change_password', 'password reset', () => client.requestPasswordReset(KARI.email)],
+    ['create_customer', 'create customer', () => client.createCustomer({ email: 'u@example.no', type: 'customer' })],
+    ['keys', 'signing keys', () => client.keys()],
+  ]
   const upstream = (message: string, upstreamStatus: number, upstreamCode?: string) => ({ name: 'UpstreamError', code: 'ERR_DINTERO_UPSTREAM', message, upstreamStatus, upstreamCode })
 
   it('an unexpected status names the call that got it', async () => {
     const tokens = await client.login(kari)
-    const calls: Array<[Parameters<DinteroEmulator['fault']>[0], string, () => Promise<unknown>]> = [
-      ['login', 'login', () => client.login(kari)],
-      ['mfa_login', 'mfa login', () => client.mfaLogin(ola)],
-      ['mfa_challenge', 'mfa challenge', () => client.mfaChallenge('t')],
-      ['mfa_token', 'mfa code', () => client.mfaGrant('t', 'o', '123456')],
-      ['refresh', 'refresh', () => client.refresh(tokens.refreshToken!)],
-      ['revoke', 'revoke', () => client.revoke(tokens.refreshToken!)],
-      ['change_password', 'password reset', () => client.requestPasswordReset(KARI.email)],
-      ['create_customer', 'create customer', () => client.createCustomer({ email: 'u@example.no', type: 'customer' })],
-      ['keys', 'signing keys', () => client.keys()],
-    ]
+    const calls = everyCall(tokens)
     for (const [endpoint, what, call] of calls) {
       emu.fault(endpoint, { status: 500, times: 1 })
       expect(seen(await rejection(call())), endpoint).to.deep.equal(upstream(`Dintero ${what} call answered 500 unexpectedly`, 500, 'internal_server_error'))
@@ -180,17 +184,9 @@ describe('DinteroClient: every answer mapped', () => {
 
   it('a redirect names the call that got it, word for word', async () => {
     const tokens = await client.login(kari)
-    const calls: Array<[Parameters<DinteroEmulator['fault']>[0], string, () => Promise<unknown>]> = [
-      ['login', 'login', () => client.login(kari)],
-      ['mfa_login', 'mfa login', () => client.mfaLogin(ola)],
-      ['mfa_challenge', 'mfa challenge', () => client.mfaChallenge('t')],
-      ['mfa_token', 'mfa code', () => client.mfaGrant('t', 'o', '123456')],
-      ['refresh', 'refresh', () => client.refresh(tokens.refreshToken!)],
-      ['revoke', 'revoke', () => client.revoke(tokens.refreshToken!)],
-      ['change_password', 'password reset', () => client.requestPasswordReset(KARI.email)],
-      ['create_customer', 'create customer', () => client.createCustomer({ email: 'u@example.no', type: 'customer' })],
-      ['keys', 'signing keys', () => client.keys()],
-      ['client_token', 'client token', () => new DinteroClient(resolveOptions(strategyOptions(emu))).keys()],
+    const calls = [
+      ...everyCall(tokens),
+      ['client_token', 'client token', () => new DinteroClient(resolveOptions(strategyOptions(emu))).keys()] as Call,
     ]
     for (const [endpoint, what, call] of calls) {
       emu.fault(endpoint, { status: 302, redirectTo: 'http://127.0.0.1:9/elsewhere', times: 1 })
