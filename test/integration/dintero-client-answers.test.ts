@@ -5,6 +5,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { inspect } from 'node:util'
 import { expect } from 'chai'
 import { DinteroClient } from '../../lib/dintero-client.js'
 import { resolveOptions } from '../../lib/options.js'
@@ -476,6 +477,18 @@ describe('DinteroClient: probes after a refusal, and what is never resent', () =
     await rejection(client.login(kari))
     expect(emu.count('keys')).to.equal(6)
     expect(emu.count('client_token')).to.equal(0)
+  })
+
+  it('a probe in flight is kept out of dumps: util.inspect of the client shows no client token', async () => {
+    emu.fault('keys', { answerDelayMs: 300, times: 1 })
+    emu.fault('change_password', { status: 401, times: 1 })
+    expect(await client.requestPasswordReset(KARI.email)).to.equal('refused')
+    // Answered; the probe (a key-set call with the client token) is still under way, in a map keyed by that token.
+    const dump = inspect(client, { depth: Infinity })
+    expect(dump).to.not.match(/eyJ[\w-]*\.[\w-]+\.[\w-]+/)
+    expect(dump).to.not.contain('Promise')
+    for (let i = 0; i < 200 && emu.count('keys') === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(emu.count('keys')).to.equal(1) // the probe did run
   })
 
   it('elsewhere only a 401 is probed', async () => {

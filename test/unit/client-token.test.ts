@@ -88,6 +88,15 @@ describe('ClientTokenCache', () => {
     expect(JSON.stringify(cache)).not.to.contain('client-token-value')
   })
 
+  it('keeps the fetch in flight out of dumps too: a dump taken mid-fetch shows no pending promise', async () => {
+    let answer!: (t: { token: string; expiresIn: number }) => void
+    const cache = new ClientTokenCache(() => new Promise((resolve) => (answer = resolve)))
+    const pending = cache.get()
+    expect(inspect(cache, { depth: 10 })).not.to.contain('Promise')
+    answer({ token: 'client-token-value', expiresIn: 3600 })
+    expect((await pending).token).to.equal('client-token-value')
+  })
+
   it('logs when it fetched a token and when it will renew it, and a refused renewal, without the token', async () => {
     const clock = fakeClock()
     let calls = 0

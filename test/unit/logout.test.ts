@@ -77,6 +77,23 @@ describe('logout without a server-side session', () => {
     expect(log).to.not.include('r1')
   })
 
+  it('a failed revoke without onRevokeError: one line under passport-dintero:logout, and the sign-out goes on', async () => {
+    const { strategy, revoked } = fakeStrategy(new Error('dintero down'))
+    const capture = captureDebugLogs()
+    let err: unknown
+    try {
+      err = await run(logout(strategy), { user: { id: 'c1', tokens } })
+    } finally {
+      capture.stop()
+    }
+    expect(revoked).to.deep.equal(['r1'])
+    // The local sign-out still ran (here it fails for want of a session, after the revoke).
+    expect((err as Error).message).to.include('logout needs a server-side session')
+    const lines = capture.lines.filter((line) => line.includes('passport-dintero:'))
+    expect(lines).to.have.length(1)
+    expect(lines[0]).to.match(/ passport-dintero:logout revoking the refresh token failed \(Error\); signing out locally anyway/)
+  })
+
   it('names itself in its TypeErrors', () => {
     expect(() => logout({} as any)).to.throw(TypeError, 'logout requires a DinteroPasswordStrategy')
     expect(() => logout(fakeStrategy().strategy, { onRevokeError: 1 as any })).to.throw(TypeError, 'logout: option onRevokeError must be a function')
