@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect } from 'chai'
-import { type Mutant, type Report, mergeReports, score } from '../../tools/mutation/summary.js'
+import { type Mutant, type Report, mergeReports, score, survivorRanges } from '../../tools/mutation/summary.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -51,6 +51,33 @@ describe('mutation summary (tools/mutation/summary.ts)', () => {
     expect(a).to.have.length(4)
     expect(score(a)).to.deep.equal({ detected: 3, survived: 1, noCoverage: 0, valid: 4, score: 0.75 })
     expect(score(merged.get('lib/b.ts')!.values()).score).to.equal(1)
+  })
+
+  it('lists the lines of the mutants left as --mutate ranges, once each, for a run of another tier', async () => {
+    const spanning: Mutant = { ...mutant(9, 'NoCoverage'), location: { start: { line: 9, column: 3 }, end: { line: 11, column: 1 } } }
+    const report: Report = {
+      files: {
+        'lib/b.ts': { mutants: [mutant(5, 'Survived')] },
+        'lib/a.ts': { mutants: [spanning, mutant(4, 'Survived'), mutant(4, 'Survived', 'false'), mutant(2, 'Killed'), mutant(3, 'Timeout'), mutant(6, 'CompileError')] },
+      },
+    }
+    expect(survivorRanges(mergeReports([report]))).to.deep.equal(['lib/a.ts:4-4', 'lib/a.ts:9-11', 'lib/b.ts:5-5'])
+    const dir = await mkdtemp(join(tmpdir(), 'mutation-summary-'))
+    try {
+      const path = join(dir, 'mutation.json')
+      await writeFile(path, JSON.stringify(report))
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/mutation/summary.ts', '--ranges', path], { cwd: root })
+      expect(stdout).to.equal('lib/a.ts:4-4,lib/a.ts:9-11,lib/b.ts:5-5\n')
+      await writeFile(path, JSON.stringify({ files: { 'lib/a.ts': { mutants: [mutant(2, 'Killed')] } } }))
+      const none = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/mutation/summary.ts', '--ranges', path], { cwd: root }).then(
+        () => undefined,
+        (err: { code: number; stderr: string }) => err,
+      )
+      expect(none?.code).to.equal(1)
+      expect(none?.stderr).to.include('no surviving or uncovered mutant in the report(s): nothing to run')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('prints the table, lists survivors and fails --check below the targets', async () => {

@@ -15,6 +15,9 @@
 //
 // --survivors  also list every surviving and uncovered mutant, file:line:column, mutator, replacement
 // --check      exit 1 when a file named in TARGETS is below 90 % or the whole is below 85 % (issue 18)
+// --ranges     print only the lines of every surviving and uncovered mutant, as a `--mutate` list
+//              (lib/a.ts:12-12,lib/a.ts:40-41,...), to run another tier over just those lines, e.g.
+//              MUTATION_TIERS=security npm run test:mutation -- --mutate "$(npm run -s mutation:summary -- --ranges)"
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
@@ -95,6 +98,28 @@ export function score(mutants: Iterable<Mutant>): Score {
   return { detected, survived, noCoverage, valid, score: valid === 0 ? 1 : detected / valid }
 }
 
+/** Not detected: survived, or covered by no test. */
+const undetected = (m: Mutant): boolean => VALID.has(m.status) && !DETECTED.has(m.status)
+
+/**
+ * The lines of every undetected mutant as Stryker `--mutate` ranges (`file:start-end`, whole lines),
+ * one per distinct range, in file and line order.
+ */
+export function survivorRanges(files: Map<string, Map<string, Mutant>>): string[] {
+  const ranges: string[] = []
+  for (const file of [...files.keys()].sort()) {
+    const lines = [...files.get(file)!.values()]
+      .filter(undetected)
+      .map((m) => [m.location.start.line, m.location.end.line] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    for (const [start, end] of lines) {
+      const range = `${file}:${start}-${end}`
+      if (ranges.at(-1) !== range) ranges.push(range)
+    }
+  }
+  return ranges
+}
+
 const percent = (x: number): string => `${(Math.floor(x * 1000) / 10).toFixed(1)} %`
 
 function main(): void {
@@ -111,6 +136,12 @@ function main(): void {
   }
   const reports = paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report)
   const files = mergeReports(reports)
+  if (args.includes('--ranges')) {
+    const ranges = survivorRanges(files)
+    if (ranges.length === 0) throw new Error('no surviving or uncovered mutant in the report(s): nothing to run')
+    console.log(ranges.join(','))
+    return
+  }
 
   console.log(`reports: ${paths.join(', ')}\n`)
   console.log('| file | score | detected / valid | survived | no coverage |')
@@ -134,7 +165,7 @@ function main(): void {
     console.log('\nsurvivors (S) and uncovered (N):')
     for (const file of [...files.keys()].sort()) {
       const left = [...files.get(file)!.values()]
-        .filter((m) => VALID.has(m.status) && !DETECTED.has(m.status))
+        .filter(undetected)
         .sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column)
       for (const m of left) {
         const where = `${file}:${m.location.start.line}:${m.location.start.column}`
