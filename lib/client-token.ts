@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { hideFromDumps, logger } from './debug.js'
+import { logger } from './debug.js'
 
 const log = logger('client-token')
 
@@ -36,22 +36,21 @@ const FORCED_RENEWAL_INTERVAL = 5_000
  * @internal
  */
 export class ClientTokenCache {
-  private _current: CachedToken | undefined
-  private _inflight: Promise<CachedToken> | undefined
+  // Private fields (#), not `private`: util.inspect and JSON never show them, not even with showHidden.
+  #current: CachedToken | undefined // the client token
+  #inflight: Promise<CachedToken> | undefined
   private _lastForcedRenewal = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly _fetch: () => Promise<IssuedToken>,
     private readonly _now: () => number = Date.now,
-  ) {
-    hideFromDumps(this, '_current', '_inflight') // the client token
-  }
+  ) {}
 
   /** A token fresh enough to use. */
   async get(): Promise<CachedToken> {
-    const current = this._current
+    const current = this.#current
     if (current && this._now() < current.renewAt) return current
-    return (this._inflight ??= this._load())
+    return (this.#inflight ??= this._load())
   }
 
   /**
@@ -60,8 +59,8 @@ export class ClientTokenCache {
    * one, at most once per {@link FORCED_RENEWAL_INTERVAL}; undefined when renewing now is not allowed.
    */
   async renewAfterRefusal(stale: string): Promise<CachedToken | undefined> {
-    if (this._inflight) return this._inflight
-    if (this._current && this._current.token !== stale) return this._current
+    if (this.#inflight) return this.#inflight
+    if (this.#current && this.#current.token !== stale) return this.#current
     const now = this._now()
     if (now - this._lastForcedRenewal < FORCED_RENEWAL_INTERVAL) {
       log('Dintero refused the client token; renewed too recently to renew again')
@@ -69,7 +68,7 @@ export class ClientTokenCache {
     }
     log('Dintero refused the client token; renewing it')
     this._lastForcedRenewal = now
-    this._current = undefined
+    this.#current = undefined
     return this.get()
   }
 
@@ -80,11 +79,11 @@ export class ClientTokenCache {
       const lifetime = expiresIn * 1000
       // Renew early: a tenth of the lifetime, at most a minute, so a token never expires in flight.
       const renewAt = fetchedAt + lifetime - Math.min(MAX_MARGIN, lifetime / 10)
-      this._current = { token, fetchedAt, renewAt }
+      this.#current = { token, fetchedAt, renewAt }
       log('client token fetched; renewed in %ds', Math.round((renewAt - fetchedAt) / 1000))
-      return this._current
+      return this.#current
     } finally {
-      this._inflight = undefined
+      this.#inflight = undefined
     }
   }
 }

@@ -15,7 +15,6 @@ import {
   RefreshRejectedError,
   UpstreamError,
 } from './errors.js'
-import { hideFromDumps } from './debug.js'
 import {
   clientTokenLifetime,
   credentialsRefused,
@@ -109,7 +108,8 @@ export class DinteroClient {
   private readonly _tokens: ClientTokenCache
   private readonly _prefix: string
   /** Probes of client tokens in flight, by token: every call that got a 401 with it shares one. */
-  private readonly _probes = new SingleFlight<boolean>()
+  // A private field (#): util.inspect never shows it, not even with showHidden.
+  readonly #probes = new SingleFlight<boolean>()
   /**
    * The code grant's spelling tried first: `mfaGrantType` when set, else the last one Dintero accepted
    * (`'mfa-oob'` until it refuses it). Here, not in the strategy's `authenticate()`, so it lasts the
@@ -136,7 +136,6 @@ export class DinteroClient {
     })
     this._tokens = new ClientTokenCache(() => this._fetchClientToken(), now)
     this._prefix = `/v1/accounts/${_options.accountId}`
-    hideFromDumps(this, '_probes') // keyed by client token
   }
 
   /**
@@ -311,7 +310,7 @@ export class DinteroClient {
       throw unexpectedAnswer(res, 'signing keys')
     }
     const keys = keySet(res.body)
-    if (!keys) throw new UpstreamError('Dintero signing keys call answered without a key array')
+    if (!keys) throw new UpstreamError('Dintero signing keys call answered without a key array', upstreamMeta(res))
     return keys
   }
 
@@ -367,7 +366,7 @@ export class DinteroClient {
 
   /** True when Dintero refuses `token` itself (probed with the credential-free key-set call). */
   private _tokenRefused(token: string): Promise<boolean> {
-    return this._probes.run(token, () =>
+    return this.#probes.run(token, () =>
       this._http
         .send({ what: 'client token probe', method: 'GET', path: this._prefix + KEYS_PATH, headers: { authorization: `Bearer ${token}` } })
         .then(

@@ -128,8 +128,9 @@ export class MfaRequiredError extends InvalidCredentialsError {
 
   constructor(message: string, mfaToken: string | undefined, options: DinteroErrorOptions = {}) {
     super(message, options)
-    // Not enumerable: keeps the token out of util.inspect, JSON.stringify and log dumps.
-    Object.defineProperty(this, 'mfaToken', { value: mfaToken, enumerable: false })
+    // A getter, not enumerable: keeps the token out of util.inspect, JSON.stringify and log dumps, and
+    // out of util.inspect's showHidden too, which prints hidden values but a getter only as [Getter].
+    Object.defineProperty(this, 'mfaToken', { get: () => mfaToken, enumerable: false })
   }
 }
 

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-import { hideFromDumps } from './debug.js'
 import { cookieSessionError, detectHost, type HostRequest, readStoredSession } from './session-access.js'
 
 /** A started MFA sign-in, as stored in the session. @internal */
@@ -96,17 +95,19 @@ const PRUNE_INTERVAL = 1_000
  * wrong codes) is remembered as ended until it would have expired. @internal
  */
 export class PendingCounters {
-  /** By `mfa_token`: the newest state this process counted, or that the sign-in ended; until `expiresAt`. */
-  private readonly _known = new Map<string, { state: PendingMfa | 'ended'; expiresAt: number }>()
+  /**
+   * By `mfa_token`: the newest state this process counted, or that the sign-in ended; until `expiresAt`.
+   * Keyed by mfa_token and holding oob_codes, so a private field (#): util.inspect never shows one, not
+   * even with showHidden.
+   */
+  readonly #known = new Map<string, { state: PendingMfa | 'ended'; expiresAt: number }>()
   private _prunedAt = Number.NEGATIVE_INFINITY
 
-  constructor(private readonly _now: () => number) {
-    hideFromDumps(this, '_known') // keyed by mfa_token, holding oob_codes
-  }
+  constructor(private readonly _now: () => number) {}
 
   /** `pending` combined with what this process knows of it; undefined when this process saw it end. */
   merge(pending: PendingMfa): PendingMfa | undefined {
-    const known = this._known.get(pending.mfaToken)?.state
+    const known = this.#known.get(pending.mfaToken)?.state
     if (known === 'ended') return undefined
     return newestPending(pending, known)
   }
@@ -114,20 +115,20 @@ export class PendingCounters {
   /** Remembers `pending` (already merged) as the newest state of its sign-in. */
   record(pending: PendingMfa): void {
     this._prune()
-    const known = this._known.get(pending.mfaToken)?.state
+    const known = this.#known.get(pending.mfaToken)?.state
     const state = newestPending(pending, known === 'ended' ? undefined : known)
-    this._known.set(pending.mfaToken, { state, expiresAt: state.expiresAt })
+    this.#known.set(pending.mfaToken, { state, expiresAt: state.expiresAt })
   }
 
   /** Remembers that the sign-in ended: no request may use it again. */
   end(pending: PendingMfa): void {
     this._prune()
-    this._known.set(pending.mfaToken, { state: 'ended', expiresAt: pending.expiresAt })
+    this.#known.set(pending.mfaToken, { state: 'ended', expiresAt: pending.expiresAt })
   }
 
   /** How many sign-ins are remembered (for tests). */
   get size(): number {
-    return this._known.size
+    return this.#known.size
   }
 
   /** Forgets sign-ins past their expiry (they can no longer be used anyway). */
@@ -135,7 +136,7 @@ export class PendingCounters {
     const now = this._now()
     if (now - this._prunedAt < PRUNE_INTERVAL) return
     this._prunedAt = now
-    for (const [token, { expiresAt }] of this._known) if (expiresAt <= now) this._known.delete(token)
+    for (const [token, { expiresAt }] of this.#known) if (expiresAt <= now) this.#known.delete(token)
   }
 }
 

@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-import { hideFromDumps } from './debug.js'
 
 /**
  * How the strategy treats accounts that require multi-factor authentication:
@@ -277,7 +276,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     systemVersion: headerValue(o['systemVersion'], 'systemVersion'),
   }
   // Every part of the package that keeps the options keeps this object: hidden here, the secret stays
-  // out of a util.inspect or JSON dump of the strategy, its client and its MFA flow alike.
-  hideFromDumps(resolved, 'clientSecret')
+  // out of a util.inspect or JSON dump of the strategy, its client and its MFA flow alike. A getter over
+  // the closure, not a hidden value: util.inspect's showHidden prints hidden values, but a getter only as
+  // [Getter] (unless asked for `getters: true`).
+  Object.defineProperty(resolved, 'clientSecret', { get: () => clientSecret, enumerable: false, configurable: false })
   return resolved
 }

@@ -445,7 +445,13 @@ describe('DinteroClient: every answer mapped', () => {
     expect(emu.count('keys')).to.equal(3)
     emu.clearFaults()
     emu.fault('keys', { status: 200, body: { nokeys: [] }, times: 1 })
-    expect(seen(await rejection(client.keys()))).to.include({ name: 'UpstreamError', message: 'Dintero signing keys call answered without a key array' })
+    expect(seen(await rejection(client.keys()))).to.deep.equal({
+      name: 'UpstreamError',
+      code: 'ERR_DINTERO_UPSTREAM',
+      message: 'Dintero signing keys call answered without a key array',
+      upstreamStatus: 200,
+      upstreamCode: undefined,
+    })
   })
 })
 
@@ -484,7 +490,7 @@ describe('DinteroClient: probes after a refusal, and what is never resent', () =
     emu.fault('change_password', { status: 401, times: 1 })
     expect(await client.requestPasswordReset(KARI.email)).to.equal('refused')
     // Answered; the probe (a key-set call with the client token) is still under way, in a map keyed by that token.
-    const dump = inspect(client, { depth: Infinity })
+    const dump = inspect(client, { depth: Infinity, showHidden: true })
     expect(dump).to.not.match(/eyJ[\w-]*\.[\w-]+\.[\w-]+/)
     expect(dump).to.not.contain('Promise')
     for (let i = 0; i < 200 && emu.count('keys') === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))

@@ -408,6 +408,11 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       expect(dumped).to.include('_verifier').and.to.include('_tokens') // the dump reaches the token cache
       expect(dumped).not.to.include(emu.clientSecret)
       expect(dumped).not.to.match(/eyJ[\w-]+\.eyJ/) // no JWT: the cached client token
+      // Nor with hidden fields shown (util.inspect's showHidden), nor in JSON.
+      const hidden = inspect(strategy, { depth: Infinity, showHidden: true }) + inspect(strategy._client, { depth: Infinity, showHidden: true })
+      expect(hidden).to.include('[clientSecret]: [Getter]')
+      expect(hidden).not.to.include(emu.clientSecret)
+      expect(JSON.stringify(strategy._options)).not.to.include(emu.clientSecret)
       expect(strategy._options.clientSecret).to.equal(emu.clientSecret) // still readable where it is used
     })
 

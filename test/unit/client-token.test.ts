@@ -85,6 +85,7 @@ describe('ClientTokenCache', () => {
     const { token } = await cache.get()
     expect(token).to.equal('client-token-value')
     expect(inspect(cache, { depth: 10 })).not.to.contain('client-token-value')
+    expect(inspect(cache, { depth: 10, showHidden: true })).not.to.contain('client-token-value')
     expect(JSON.stringify(cache)).not.to.contain('client-token-value')
   })
 
@@ -92,7 +93,7 @@ describe('ClientTokenCache', () => {
     let answer!: (t: { token: string; expiresIn: number }) => void
     const cache = new ClientTokenCache(() => new Promise((resolve) => (answer = resolve)))
     const pending = cache.get()
-    expect(inspect(cache, { depth: 10 })).not.to.contain('Promise')
+    expect(inspect(cache, { depth: 10, showHidden: true })).not.to.contain('Promise')
     answer({ token: 'client-token-value', expiresIn: 3600 })
     expect((await pending).token).to.equal('client-token-value')
   })

@@ -138,6 +138,8 @@ describe('errors', () => {
       expect(inspect(err, { depth: Infinity })).to.not.include(token)
       expect(inspect({ wrapped: { err } }, { depth: 10 })).to.not.include(token)
       expect(inspect(new Error('outer', { cause: err }), { depth: Infinity })).to.not.include(token)
+      // Nor with hidden properties shown: a getter prints as [Getter], not its value.
+      expect(inspect(err, { showHidden: true, depth: Infinity })).to.not.include(token)
       // The error itself still shows: it is only the token that is hidden.
       expect(inspect(err)).to.include('ERR_DINTERO_MFA_REQUIRED')
     })

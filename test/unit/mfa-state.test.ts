@@ -59,10 +59,12 @@ describe('PendingCounters', () => {
     expect(counters.merge(base)).to.deep.equal(base)
   })
 
-  it('keeps mfa tokens and oob codes out of util.inspect', () => {
+  it('keeps mfa tokens and oob codes out of util.inspect, with hidden fields shown too', () => {
     const counters = new PendingCounters(() => 0)
     counters.record(base)
+    expect(counters.size).to.equal(1)
     expect(inspect(counters, { depth: 5 })).not.to.include('mfa-token-secret').and.not.to.include('oob-1')
+    expect(inspect(counters, { depth: 5, showHidden: true })).not.to.include('mfa-token-secret').and.not.to.include('oob-1')
   })
 })
 

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { expect } from 'chai'
 import { isLoopbackHost, resolveOptions } from '../../lib/options.js'
 
@@ -106,6 +107,15 @@ describe('options', () => {
       expect(() => resolveOptions({ ...base, [name]: value })).to.throw(TypeError, new RegExp(`option ${name}`))
     })
   }
+
+  it('keeps the client secret readable but out of util.inspect (hidden fields shown too), JSON and spreads', () => {
+    const resolved = resolveOptions(base)
+    expect(resolved.clientSecret).to.equal('super-secret-value')
+    expect(inspect(resolved)).not.to.contain('super-secret-value')
+    expect(inspect(resolved, { showHidden: true, depth: Infinity })).not.to.contain('super-secret-value')
+    expect(JSON.stringify(resolved)).not.to.contain('super-secret-value')
+    expect({ ...resolved }).not.to.have.property('clientSecret')
+  })
 
   it('never echoes the client secret', () => {
     try {
