@@ -168,7 +168,7 @@ export class HttpClient {
       let answered = false
       r.on('error', (err: NodeJS.ErrnoException) => {
         const retryable = !answered && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')
-        finish(retryable ? new ReusedSocketReset() : err)
+        finish(retryable ? new ReusedSocketReset(err.code!) : err)
       })
       r.on('response', (res) => {
         answered = true
@@ -219,7 +219,12 @@ function keepAliveLimit(header: string | string[] | undefined): number | undefin
 }
 
 class DeadlineExceeded extends Error {}
-class ReusedSocketReset extends Error {}
+/** A reset (ECONNRESET or EPIPE, its `code`) on a reused socket before any answer: a GET may be resent. */
+class ReusedSocketReset extends Error {
+  constructor(readonly code: string) {
+    super(code)
+  }
+}
 
 function errorName(err: unknown): string {
   if (err instanceof DeadlineExceeded) return 'timeout'

@@ -222,9 +222,8 @@ describe('HttpClient', () => {
         stop()
       }
       expect(err).to.be.instanceOf(UpstreamUnavailableError)
-      // A reset on a reused socket is reported without its code, as for ECONNRESET.
-      // Resent, it would have been answered.
-      expect(err.message).to.equal('Dintero test call failed: connection error')
+      // Resent, it would have been answered. The error names the reset.
+      expect(err.message).to.equal('Dintero test call failed: EPIPE')
       c.close()
     })
 
@@ -262,7 +261,7 @@ describe('HttpClient', () => {
         diagnostics.unsubscribe('http.client.request.start', onStart)
       }
       expect(err).to.be.instanceOf(UpstreamUnavailableError)
-      expect(err.message).to.equal('Dintero test call failed: connection error')
+      expect(err.message).to.equal('Dintero test call failed: ECONNRESET')
       c.close()
     })
 
