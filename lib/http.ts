@@ -57,12 +57,15 @@ class BodyTooLarge extends Error {}
  * Sends JSON requests to one origin over keep-alive connections. @internal
  */
 export class HttpClient {
+  // Private fields (#), not `private`: Node keeps a request in flight, with its header block
+  // (`authorization: Basic …` or `Bearer <client token>`), on the agent's socket, so neither the agent
+  // nor anything keyed by its sockets may be reachable by util.inspect (not even with showHidden).
   /** Where every request goes, parsed once: a request only adds method, path and headers. */
-  private readonly _target: { protocol: string; hostname: string; port: string; agent: http.Agent }
-  private readonly _agent: http.Agent
+  readonly #target: { protocol: string; hostname: string; port: string; agent: http.Agent }
+  readonly #agent: http.Agent
   /** When each pooled socket became idle, and how long it may idle (a server's `Keep-Alive` hint), in ms. */
-  private readonly _idleSince = new WeakMap<Socket, number>()
-  private readonly _idleLimit = new WeakMap<Socket, number>()
+  readonly #idleSince = new WeakMap<Socket, number>()
+  readonly #idleLimit = new WeakMap<Socket, number>()
   private readonly _now: () => number
 
   constructor(private readonly _options: HttpClientOptions) {
@@ -75,11 +78,11 @@ export class HttpClient {
     // minus a second, or does not reuse the socket when that leaves nothing. A reset that still
     // happens is retried only for a GET (see send()).
     const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT, scheduling: 'lifo' as const }
-    this._agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
-    this._agent.on('free', (socket: Socket) => this._idleSince.set(socket, this._now()))
+    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions)
+    this.#agent.on('free', (socket: Socket) => this.#idleSince.set(socket, this._now()))
     // URL keeps the brackets of an IPv6 host; http.request wants the bare address.
     const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname
-    this._target = { protocol: origin.protocol, hostname, port: origin.port, agent: this._agent }
+    this.#target = { protocol: origin.protocol, hostname, port: origin.port, agent: this.#agent }
   }
 
   /** Sends one request; resolves with any HTTP answer except a redirect, rejects with a {@link DinteroError}. */
@@ -130,11 +133,11 @@ export class HttpClient {
    */
   private _dropStaleSockets(): void {
     const now = this._now()
-    for (const sockets of Object.values(this._agent.freeSockets)) {
+    for (const sockets of Object.values(this.#agent.freeSockets)) {
       if (!sockets) continue
       for (const socket of sockets) {
-        const since = this._idleSince.get(socket)
-        if (since !== undefined && now - since >= (this._idleLimit.get(socket) ?? IDLE_SOCKET_TIMEOUT)) socket.destroy()
+        const since = this.#idleSince.get(socket)
+        if (since !== undefined && now - since >= (this.#idleLimit.get(socket) ?? IDLE_SOCKET_TIMEOUT)) socket.destroy()
       }
       const destroyed = sockets.filter((socket) => socket.destroyed)
       if (destroyed.length > 0) sockets.splice(0, sockets.length, ...destroyed, ...sockets.filter((socket) => !socket.destroyed))
@@ -143,7 +146,7 @@ export class HttpClient {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this._agent.destroy()
+    this.#agent.destroy()
   }
 
   private _once(
@@ -154,7 +157,7 @@ export class HttpClient {
   ): Promise<JsonResponse> {
     return new Promise<JsonResponse>((resolve, reject) => {
       // http.request over an https.Agent speaks TLS: https.request differs only in its default agent.
-      const r = http.request({ ...this._target, method: req.method, path: req.path, headers })
+      const r = http.request({ ...this.#target, method: req.method, path: req.path, headers })
       const remaining = Math.max(1, deadline - this._now())
       // Settles once; whatever ends the call first wins, and the sockets are torn down with it.
       const finish = (err: Error | undefined, value?: JsonResponse) => {
@@ -173,7 +176,7 @@ export class HttpClient {
       r.on('response', (res) => {
         answered = true
         const limit = keepAliveLimit(res.headers['keep-alive'])
-        if (limit !== undefined && r.socket) this._idleLimit.set(r.socket, limit)
+        if (limit !== undefined && r.socket) this.#idleLimit.set(r.socket, limit)
         const max = this._options.maxResponseBytes
         const declared = Number(res.headers['content-length'])
         if (Number.isFinite(declared) && declared > max) {
