@@ -239,13 +239,12 @@ async function renew(
   }
 
   // Never write into a session that was signed out while Dintero answered: that would sign it in again.
-  // The refresh token nobody keeps now is revoked: the rotated one, or (without rotation) the one refreshed
-  // from, which a session ended in the store (an admin, the store's expiry) leaves active otherwise. A
-  // sign-out that revoked it already costs one more revoke, which Dintero answers alike.
   if ((await readStoredUser(host, store, sid)) === undefined) {
-    const orphaned = fresh.tokens.refreshToken ?? base.refreshToken
-    if (orphaned) {
-      strategy.revoke(orphaned).catch((err: unknown) => log('revoking an orphaned refresh token failed (%s)', errorLabel(err)))
+    // Only a rotated token nobody holds is revoked. The token refreshed from may be held by a session
+    // regenerated with the same user meanwhile (Passport's req.login): revoking it would sign that out.
+    const rotated = fresh.tokens.refreshToken
+    if (rotated && rotated !== base.refreshToken) {
+      strategy.revoke(rotated).catch((err: unknown) => log('revoking an orphaned refresh token failed (%s)', errorLabel(err)))
     }
     return signedOut(lifecycle, sid, 'the session was signed out during the refresh')
   }

@@ -131,23 +131,24 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       expect((await storedTokens()).accessToken).to.not.equal(before.accessToken)
     })
 
-    it('a session ended in the store during a refresh (no rotation) stays ended, and its refresh token is revoked', async () => {
+    it('a session ended in the store during a refresh (no rotation) stays ended; the refresh token is not revoked', async () => {
       emu.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
       const browser = await open()
       const before = await signIn(browser)
-      expect(emu.activeRefreshTokens()).to.equal(1)
       await untilExpired(before.expiresAt)
       emu.fault('refresh', { answerDelayMs: 400, times: 1 })
       const page = browser.get('/me')
       await new Promise((resolve) => setTimeout(resolve, 100))
-      // Ended elsewhere (an admin, the store's expiry): gone from the store while Dintero answers.
+      // Gone from the store while Dintero answers (an admin, the store's expiry, or a regenerate).
       for (const sid of Object.keys(await app!.sessions())) await new Promise((resolve) => app!.store.destroy(sid, resolve))
       expect((await page).json.signedIn).to.equal(false)
       expect((await storedUsers()).filter(Boolean)).to.deep.equal([])
       expect(emu.count('refresh')).to.equal(1)
-      // Nobody holds the refresh token any more: revoked, not left valid until it expires.
-      await until(() => emu.activeRefreshTokens() === 0)
-      expect(emu.isRefreshTokenActive(before.refreshToken)).to.equal(false)
+      // Not revoked: a session regenerated with the same user while the refresh was under way (Passport's
+      // req.login, say) holds that very token, and revoking it would sign the customer out there.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(emu.count('revoke')).to.equal(0)
+      expect(emu.isRefreshTokenActive(before.refreshToken)).to.equal(true)
     })
 
     it('does not refresh while the token is outside the window', async () => {
