@@ -6,7 +6,9 @@
 //   MUTATION_TIERS        comma-separated test tiers: unit, integration, security
 //                         (default "unit,integration"; "security" alone, in a run of its own, for
 //                         mutants the other two leave, e.g. in http.ts and token-verifier.ts)
-//   MUTATION_CONCURRENCY  parallel test-runner processes (default 1: the machines are 2 shared cores)
+//   MUTATION_CONCURRENCY  parallel test-runner processes (default 4: the tests mostly wait on loopback
+//                         I/O, so four workers kept a quiet 2-core machine at a load of about 1; use 1
+//                         or 2 beside other work)
 //   MUTATION_INCREMENTAL  "false" for a full run that ignores reports/mutation/incremental.json
 //   MUTATION_REPORT_DIR   where this run's reports and incremental file go (default reports/mutation,
 //                         or reports/mutation-security for the security tier)
@@ -78,7 +80,7 @@ export const baseConfig = {
   },
   // mocha's `node-option` is a CLI feature: Stryker's workers need tsx's loader passed directly.
   testRunnerNodeArgs: ['--import', 'tsx'],
-  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 4),
   timeoutMS: 10000,
   // The dry run takes 2 minutes on a quiet machine and passed Stryker's default 5 on a loaded one.
   dryRunTimeoutMinutes: 20,
