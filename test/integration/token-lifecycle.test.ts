@@ -57,6 +57,22 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
     return new Browser(app.url)
   }
 
+  let lines: string[] = []
+  /** Runs `step` with the debug log captured; {@link refreshLines} then gives refreshTokens' lines. */
+  async function logged<T>(step: () => Promise<T>): Promise<T> {
+    const capture = captureDebugLogs()
+    try {
+      return await step()
+    } finally {
+      capture.stop()
+      lines = capture.lines
+    }
+  }
+  /** The messages of the captured lines under passport-dintero:refresh, without date and namespace. */
+  function refreshLines(): string[] {
+    return lines.filter((line) => line.includes(' passport-dintero:refresh ')).map((line) => line.slice(line.indexOf(' passport-dintero:refresh ') + ' passport-dintero:refresh '.length).trimEnd())
+  }
+
   /** Signs in and returns the tokens the session store holds. */
   async function signIn(browser: Browser, target = emu): Promise<{ accessToken: string; refreshToken: string; expiresAt: number }> {
     const res = await browser.post('/login', creds)
@@ -141,7 +157,8 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       await new Promise((resolve) => setTimeout(resolve, 100))
       // Gone from the store while Dintero answers (an admin, the store's expiry, or a regenerate).
       for (const sid of Object.keys(await app!.sessions())) await new Promise((resolve) => app!.store.destroy(sid, resolve))
-      expect((await page).json.signedIn).to.equal(false)
+      expect((await logged(() => page)).json.signedIn).to.equal(false)
+      expect(refreshLines()).to.deep.equal(['the session was signed out during the refresh: signing out'])
       expect((await storedUsers()).filter(Boolean)).to.deep.equal([])
       expect(emu.count('refresh')).to.equal(1)
       // Not revoked: a session regenerated with the same user while the refresh was under way (Passport's
@@ -201,6 +218,25 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       expect(rotating.activeRefreshTokens()).to.equal(0)
       expect(await app!.sessions()).to.deep.equal({})
       expect((await browser.get('/me')).json.signedIn).to.equal(false)
+    })
+
+    it('a sign-out mounted before refreshTokens waits for the rotating refresh in flight and revokes the token it rotated in', async () => {
+      rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
+      const browser = await open({ refresh: { window: 0.5 }, logout: {}, logoutBeforeRefresh: true }, rotating)
+      const before = await signIn(browser, rotating)
+      await untilExpired(before.expiresAt)
+      rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
+      const page = browser.get('/me') // starts the refresh
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      // This request does not pass refreshTokens: logout itself finds the refresh in flight and waits for it.
+      const out = await browser.request('/logout', { method: 'POST' })
+      expect(out.json.signedIn).to.equal(false)
+      expect((await page).status).to.equal(200)
+      expect(rotating.count('refresh')).to.equal(1)
+      expect(rotating.count('revoke')).to.equal(1)
+      expect(rotating.isRefreshTokenActive(before.refreshToken)).to.equal(false) // spent by the rotation
+      expect(rotating.activeRefreshTokens()).to.equal(0) // the rotated one revoked
+      expect(await app!.sessions()).to.deep.equal({})
     })
 
     it('a session ended in the store during a rotating refresh stays ended, and the rotated token is revoked', async () => {
@@ -277,7 +313,8 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       emu.revokeRefreshToken(before.refreshToken)
       await untilExpired(before.expiresAt)
 
-      const me = await browser.get('/me')
+      const me = await logged(() => browser.get('/me'))
+      expect(refreshLines()).to.deep.equal(['Dintero refused the refresh token: signing out'])
       expect(me.status).to.equal(401)
       expect(me.json.signedIn).to.equal(false)
       expect(emu.count('refresh')).to.equal(1)
@@ -299,7 +336,8 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
         const [user] = (await storedUsers()).filter(Boolean)
         expect(user.tokens.refreshToken).to.equal(undefined)
         await untilExpired(user.tokens.expiresAt)
-        const me = await browser.get('/me')
+        const me = await logged(() => browser.get('/me'))
+        expect(refreshLines()).to.deep.equal(['access token expired and there is no refresh token: signing out'])
         expect(me.status).to.equal(401)
         expect(noRefresh.count('refresh')).to.equal(0)
         expect((await storedUsers()).filter(Boolean)).to.deep.equal([])
@@ -320,7 +358,8 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
         await untilExpired(before.expiresAt)
         emu.fault('refresh', fault)
 
-        const failed = await browser.get('/me')
+        const failed = await logged(() => browser.get('/me'))
+        expect(refreshLines()).to.deep.equal(['refresh failed (ERR_DINTERO_UNAVAILABLE) and the access token has expired'])
         expect(failed.status).to.equal(503)
         expect(failed.json.error).to.equal('ERR_DINTERO_UNAVAILABLE')
         expect(app!.outcomes.at(-1)!.error).to.be.instanceOf(UpstreamUnavailableError)
@@ -342,7 +381,8 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       const before = await signIn(browser)
       await untilRemaining(before.expiresAt, 950)
       emu.fault('refresh', { status: 503, times: 1 })
-      const me = await browser.get('/me')
+      const me = await logged(() => browser.get('/me'))
+      expect(refreshLines()).to.deep.equal(['refresh failed (ERR_DINTERO_UNAVAILABLE); the access token is still valid, going ahead with it'])
       expect(me.status).to.equal(200)
       expect(me.json.expiresAt).to.equal(before.expiresAt)
       expect(await storedTokens()).to.deep.equal(before)

@@ -46,6 +46,8 @@ export interface AppExtras {
   refreshBeforeSession?: boolean
   /** Mounts POST /logout with `logout(strategy, logout)`. */
   logout?: LogoutOptions
+  /** Mounts POST /logout before refreshTokens (so the sign-out itself does not join a refresh in flight). */
+  logoutBeforeRefresh?: boolean
   /** Adds routes after the built-in ones (before the error handler). */
   routes?: (app: express.Express) => void
   /** express-session's `resave`. Default false. */
@@ -73,12 +75,15 @@ export async function startAppWith(strategy: DinteroPasswordStrategy, extras: Ap
   app.use(session({ secret: 'test-session-secret', resave: extras.resave ?? false, saveUninitialized: false, store }))
   if (extras.refresh && extras.refreshBeforeSession) app.use(refreshTokens(strategy, extras.refresh))
   app.use(auth.session())
-  if (extras.refresh && !extras.refreshBeforeSession) app.use(refreshTokens(strategy, extras.refresh))
-  if (extras.logout) {
+  const mountLogout = (): void => {
+    if (!extras.logout) return
     app.post('/logout', logout(strategy, extras.logout), (req, res) => {
       res.json({ signedIn: !!req.user })
     })
   }
+  if (extras.logoutBeforeRefresh) mountLogout()
+  if (extras.refresh && !extras.refreshBeforeSession) app.use(refreshTokens(strategy, extras.refresh))
+  if (!extras.logoutBeforeRefresh) mountLogout()
 
   app.post('/login', (req, res, next) => {
     auth.authenticate(strategy.name, (err: any, user: any, info: any, status: any) => {
