@@ -5,6 +5,7 @@
  */
 import { inspect } from 'node:util'
 import { expect } from 'chai'
+import session from 'express-session'
 import {
   DinteroPasswordStrategy,
   RefreshRejectedError,
@@ -325,6 +326,32 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       // Signed out for good: no more refresh attempts.
       expect((await browser.get('/me')).json.signedIn).to.equal(false)
       expect(emu.count('refresh')).to.equal(1)
+    })
+
+    it('a stored user without tokens at the refresh (a serializeUser that drops them) fails the request with a TypeError that says so', async () => {
+      /** Serves each session intact to express-session, and with the user's tokens stripped to any later read (refreshTokens' re-read). */
+      class StripsOnReread extends session.MemoryStore {
+        strip = false
+        private _reads = 0
+        override get(sid: string, callback: (err: any, data?: session.SessionData | null) => void): void {
+          super.get(sid, (err, data) => {
+            const user = (data as any)?.passport?.user
+            if (this.strip && this._reads++ > 0 && user) data = { ...data, passport: { user: { id: user.id } } } as any
+            callback(err, data)
+          })
+        }
+      }
+      const store = new StripsOnReread()
+      const browser = await open({ refresh: { window: 0.5 }, store })
+      const before = await signIn(browser)
+      await untilExpired(before.expiresAt)
+      store.strip = true
+      const me = await browser.get('/me')
+      expect(me.status).to.equal(500)
+      const err = app!.outcomes.at(-1)!.error
+      expect(err).to.be.instanceOf(TypeError)
+      expect((err as Error).message).to.equal("refreshTokens: the session's user has no tokens; store them with the user (see serializeUser)")
+      expect(emu.count('refresh')).to.equal(0)
     })
 
     it('an expired access token without a refresh token signs out without calling Dintero', async () => {

@@ -80,6 +80,15 @@ describe('mutation summary (tools/mutation/summary.ts)', () => {
     }
   })
 
+  it('a report that is not there: exit 1 with one line naming it, no stack trace', async () => {
+    const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/mutation/summary.ts', 'reports/nothing-here/mutation.json'], { cwd: root }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    )
+    expect(failure?.code).to.equal(1)
+    expect(failure?.stderr.trim()).to.equal('mutation:summary: no report at reports/nothing-here/mutation.json: run `npm run test:mutation` first, or name a mutation.json')
+  })
+
   it('prints the table, lists survivors and fails --check below the targets', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mutation-summary-'))
     try {

@@ -134,6 +134,7 @@ function main(): void {
     paths = dirs.map((d) => `reports/${d}/mutation.json`).filter((p) => existsSync(p)).sort()
     if (paths.length === 0) throw new Error('no report under reports/mutation*/mutation.json: run `npm run test:mutation` first')
   }
+  for (const p of paths) if (!existsSync(p)) throw new Error(`no report at ${p}: run \`npm run test:mutation\` first, or name a mutation.json`)
   const reports = paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report)
   const files = mergeReports(reports)
   if (args.includes('--ranges')) {
@@ -180,4 +181,12 @@ function main(): void {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main()
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    main()
+  } catch (err) {
+    // Bad input (no report, nothing left to run): the reason, not a stack trace.
+    console.error(`mutation:summary: ${err instanceof Error ? err.message : String(err)}`)
+    process.exitCode = 1
+  }
+}
