@@ -14,6 +14,8 @@
 //                         or reports/mutation-security for the security tier)
 // Narrow a run to some files on the command line, e.g.
 //   npm run test:mutation -- --mutate lib/credentials.ts
+import { existsSync } from 'node:fs'
+
 /** @type {Record<string, string[]>} */
 const tierSpecs = {
   unit: ['test/unit/**/*.test.ts'],
@@ -48,6 +50,13 @@ if (tiers.includes('security') && tiers.length > 1) {
 // overwrite each other; `npm run mutation:summary` merges both reports.
 // MUTATION_REPORT_DIR puts a run's reports elsewhere: a full run split into parts (one `--mutate`
 // list each) keeps one report per part, and the summary merges them.
+// The security tier's secrets test starts the example app, which imports the package by its name, that
+// is the built dist/: that tier's sandbox keeps dist/ (unmutated; the tests of lib/ import lib/ itself).
+const keepDist = tiers.includes('security')
+if (keepDist && !existsSync('dist/index.js')) {
+  throw new Error('MUTATION_TIERS=security needs the built package: run `npm run build` first')
+}
+
 const reportDir = process.env.MUTATION_REPORT_DIR ?? (tiers.includes('security') ? 'reports/mutation-security' : 'reports/mutation')
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -58,7 +67,7 @@ export const baseConfig = {
   mutate: ['lib/**/*.ts', '!lib/testing/**'],
   // The sandbox copy needs lib/, test/ and what the tests read; the rest is left out to keep it small.
   ignorePatterns: [
-    'dist',
+    ...(keepDist ? [] : ['dist']),
     'reports',
     'tools',
     'coverage',

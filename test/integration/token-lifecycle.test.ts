@@ -199,46 +199,35 @@ describe('token lifecycle over HTTP (2 s access tokens)', function () {
       expect(rotating.count('refresh')).to.equal(1)
     })
 
-    it('a sign-out while a rotating refresh is in flight: signed out for good, and no refresh token left active', async () => {
-      rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
-      const browser = await open(undefined, rotating)
-      const before = await signIn(browser, rotating)
-      expect(rotating.activeRefreshTokens()).to.equal(1)
-      await untilExpired(before.expiresAt)
-      // Dintero rotates at once but answers 400 ms later: the new refresh token exists before the app knows it.
-      rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
-      const page = browser.get('/me') // starts the refresh
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      const out = await browser.request('/logout', { method: 'POST' })
-      expect(out.json.signedIn).to.equal(false)
-      // The page was asked for while signed in: it is answered with the refreshed tokens; logout waited for them.
-      expect((await page).status).to.equal(200)
-      expect(rotating.count('refresh')).to.equal(1)
-      // Logout waited for the refresh and revoked the token it rotated in: one revoke, nothing left active.
-      expect(rotating.count('revoke')).to.equal(1)
-      expect(rotating.activeRefreshTokens()).to.equal(0)
-      expect(await app!.sessions()).to.deep.equal({})
-      expect((await browser.get('/me')).json.signedIn).to.equal(false)
-    })
-
-    it('a sign-out mounted before refreshTokens waits for the rotating refresh in flight and revokes the token it rotated in', async () => {
-      rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
-      const browser = await open({ refresh: { window: 0.5 }, logout: {}, logoutBeforeRefresh: true }, rotating)
-      const before = await signIn(browser, rotating)
-      await untilExpired(before.expiresAt)
-      rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
-      const page = browser.get('/me') // starts the refresh
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      // This request does not pass refreshTokens: logout itself finds the refresh in flight and waits for it.
-      const out = await browser.request('/logout', { method: 'POST' })
-      expect(out.json.signedIn).to.equal(false)
-      expect((await page).status).to.equal(200)
-      expect(rotating.count('refresh')).to.equal(1)
-      expect(rotating.count('revoke')).to.equal(1)
-      expect(rotating.isRefreshTokenActive(before.refreshToken)).to.equal(false) // spent by the rotation
-      expect(rotating.activeRefreshTokens()).to.equal(0) // the rotated one revoked
-      expect(await app!.sessions()).to.deep.equal({})
-    })
+    // Mounted after refreshTokens, the /logout request joins the refresh in flight there; mounted before,
+    // logout finds the refresh in flight itself and waits for it. Either way the rotated token is revoked.
+    for (const [mount, logoutBeforeRefresh] of [
+      ['logout after refreshTokens', false],
+      ['logout mounted before refreshTokens (it waits for the refresh itself)', true],
+    ] as const) {
+      it(`a sign-out while a rotating refresh is in flight, ${mount}: signed out for good, and no refresh token left active`, async () => {
+        rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens
+        const browser = await open({ refresh: { window: 0.5 }, logout: {}, logoutBeforeRefresh }, rotating)
+        const before = await signIn(browser, rotating)
+        expect(rotating.activeRefreshTokens()).to.equal(1)
+        await untilExpired(before.expiresAt)
+        // Dintero rotates at once but answers 400 ms later: the new refresh token exists before the app knows it.
+        rotating.fault('refresh', { answerDelayMs: 400, times: 1 })
+        const page = browser.get('/me') // starts the refresh
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        const out = await browser.request('/logout', { method: 'POST' })
+        expect(out.json.signedIn).to.equal(false)
+        // The page was asked for while signed in: it is answered with the refreshed tokens; logout waited for them.
+        expect((await page).status).to.equal(200)
+        expect(rotating.count('refresh')).to.equal(1)
+        // Logout waited for the refresh and revoked the token it rotated in: one revoke, nothing left active.
+        expect(rotating.count('revoke')).to.equal(1)
+        expect(rotating.isRefreshTokenActive(before.refreshToken)).to.equal(false) // spent by the rotation
+        expect(rotating.activeRefreshTokens()).to.equal(0)
+        expect(await app!.sessions()).to.deep.equal({})
+        expect((await browser.get('/me')).json.signedIn).to.equal(false)
+      })
+    }
 
     it('a session ended in the store during a rotating refresh stays ended, and the rotated token is revoked', async () => {
       rotating.revokeAllRefreshTokens() // this emulator is shared: count only this test's tokens

@@ -17,7 +17,7 @@
 // --check      exit 1 when a file named in TARGETS is below 90 % or the whole is below 85 % (issue 18)
 // --ranges     print only the lines of every surviving and uncovered mutant, as a `--mutate` list
 //              (lib/a.ts:12-12,lib/a.ts:40-41,...), to run another tier over just those lines, e.g.
-//              MUTATION_TIERS=security npm run test:mutation -- --mutate "$(npm run -s mutation:summary -- --ranges)"
+//              R=$(npm run -s mutation:summary -- --ranges) && MUTATION_TIERS=security npm run test:mutation -- --mutate "$R"
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 
